@@ -1,0 +1,74 @@
+/*
+ * kernel.h - the boot sequence shared by the simulator and the native
+ * kernels, and what a platform hands to it.
+ */
+#ifndef RUMPK_KERNEL_H
+#define RUMPK_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rumpk/npl.h>
+
+#define RK_VERSION "0.1.0"
+#define RK_MAX_KEYS 16
+#define RK_MAX_IMAGES 32
+
+struct rk_boot_image {
+	const void *data;
+	size_t len;
+	const char *name;
+};
+
+struct rk_boot {
+	const char *platform;  /* "sim", "qemu-virt", ... */
+	/* Payloads given by the user (rumpk-sim --payload) or the boot
+	 * loader (initrd, multiboot modules): when any source says so, the
+	 * kernel runs exactly these instead of the demo. */
+	bool has_payloads;
+	const struct rk_boot_image *images;
+	size_t nimages;
+	/* A blob of NPL images back to back (an initrd), split by the core. */
+	const void *initrd;
+	size_t initrd_len;
+	/* Keys trusted in addition to the compiled-in keyring. */
+	const uint8_t (*extra_keys)[32];
+	size_t nextra_keys;
+	uint64_t max_body;    /* 0: RK_NPL_BODY_MAX */
+};
+
+/* Runs the demo or the given payloads on the scheduler; returns the exit
+ * status (docs/exit-status.md) for the platform to hand to hal_exit. */
+int rk_kmain(const struct rk_boot *boot);
+
+/* The compiled-in keyring, generated from -Dtrusted_keys. */
+extern const uint8_t rk_trusted_keys[][32];
+extern const size_t rk_trusted_key_count;
+extern const uint8_t rk_dev_pubkey[32];
+
+/* Images the build makes for the demo (signed with the development key). */
+extern const uint8_t rk_demo_ret[];          /* single RET, this arch */
+extern const size_t rk_demo_ret_len;
+extern const uint8_t rk_demo_ret_other[];    /* single RET, another arch */
+extern const size_t rk_demo_ret_other_len;
+extern const uint8_t rk_demo_hello[];        /* payloads/hello */
+extern const size_t rk_demo_hello_len;
+
+/* Payload runner (src/payload.c). */
+enum rk_run_result { RK_RUN_OK, RK_RUN_REFUSED, RK_RUN_FAILED };
+enum rk_run_result rk_payload_run(const void *image, size_t len,
+                                  const char *name,
+                                  const struct rk_npl_policy *pol,
+                                  int64_t *result, enum rk_npl_err *err,
+                                  bool quiet_refusal);
+/* Splits a blob of back-to-back images; calls fn for each piece (the
+ * last may be a malformed remainder, which the loader then refuses). */
+size_t rk_initrd_split(const void *blob, size_t len,
+                       void (*fn)(const void *img, size_t len, size_t idx,
+                                  void *arg),
+                       void *arg);
+
+int rk_demo_run(const struct rk_npl_policy *pol);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * npl.h - the NPL v1 payload format and its loader (docs/npl-format.md).
+ *
+ * A 128-byte little-endian header, then a body of position-independent
+ * code whose entry point is at body offset 0.  The loader checks the cheap
+ * fields in a fixed order, copies the image into memory it owns, zeroes
+ * the signature field in that copy, verifies the copy against each trusted
+ * key, then seals it read+exec: bytes that were not verified never run.
+ */
+#ifndef RUMPK_NPL_H
+#define RUMPK_NPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rumpk/api.h>
+
+#define RK_NPL_HEADER_SIZE   128u
+#define RK_NPL_VERSION       1u
+#define RK_NPL_OFF_MAGIC     0u
+#define RK_NPL_OFF_VERSION   4u
+#define RK_NPL_OFF_ARCH      5u
+#define RK_NPL_OFF_FLAGS     6u
+#define RK_NPL_OFF_SIG       8u
+#define RK_NPL_OFF_BODY_SIZE 72u
+#define RK_NPL_OFF_RESERVED  80u
+#define RK_NPL_SIG_SIZE      64u
+#define RK_NPL_RESERVED_SIZE 48u
+/* Default limit on body_size (the loader's limit; a policy may lower it). */
+#define RK_NPL_BODY_MAX (16u * 1024u * 1024u)
+/* Policy arch value that accepts any of the three known codes (host
+ * tools that inspect images for other machines). */
+#define RK_NPL_ARCH_ANY 0u
+
+extern const uint8_t rk_npl_magic[4];
+
+enum rk_npl_err {
+	RK_NPL_OK = 0,
+	RK_NPL_ERR_TRUNCATED,   /* shorter than the header */
+	RK_NPL_ERR_MAGIC,
+	RK_NPL_ERR_VERSION,
+	RK_NPL_ERR_ARCH,
+	RK_NPL_ERR_FLAGS,
+	RK_NPL_ERR_RESERVED,
+	RK_NPL_ERR_BODY_SIZE,   /* zero, over the limit, or != length - 128 */
+	RK_NPL_ERR_NO_KEYS,     /* the trusted keyring is empty */
+	RK_NPL_ERR_SIGNATURE,   /* no trusted key verifies the image */
+	RK_NPL_ERR_NOMEM,
+	RK_NPL_ERR_SEAL,        /* could not make the copy read+exec */
+	RK_NPL_ERR_COUNT
+};
+
+struct rk_npl_header {
+	uint8_t magic[4];
+	uint8_t version;
+	uint8_t arch;
+	uint16_t flags;
+	uint8_t sig[RK_NPL_SIG_SIZE];
+	uint64_t body_size;
+	uint8_t reserved[RK_NPL_RESERVED_SIZE];
+};
+
+struct rk_npl_policy {
+	uint8_t arch;                /* RK_ARCH_SELF, or RK_NPL_ARCH_ANY */
+	uint64_t max_body;           /* 0 means RK_NPL_BODY_MAX */
+	const uint8_t (*keys)[32];   /* trusted public keys */
+	size_t nkeys;
+};
+
+/* A human-readable reason: the field, what it held, what was expected. */
+struct rk_npl_diag {
+	char msg[200];
+};
+
+struct rk_npl_image {
+	void *mem;            /* the loader's own copy: header + body */
+	size_t len;           /* 128 + body_size */
+	struct rk_npl_header hdr;
+	size_t key_index;     /* which trusted key verified it */
+	uint64_t id;          /* SipHash payload ID */
+};
+
+const char *rk_npl_strerror(enum rk_npl_err err);
+const char *rk_npl_arch_name(uint8_t arch); /* "x86_64", ... or "unknown" */
+uint8_t rk_npl_arch_from_name(const char *name); /* 0 when unknown */
+
+/* Header checks only, in the normative order; no signature check. */
+enum rk_npl_err rk_npl_parse(const void *image, size_t len,
+                             const struct rk_npl_policy *pol,
+                             struct rk_npl_header *hdr,
+                             struct rk_npl_diag *diag);
+
+/* rk_npl_parse, then copy image into copy (>= len bytes, owned by the
+ * caller), zero the signature field there and verify the copy against
+ * each trusted key.  *key_index names the key that verified it. */
+enum rk_npl_err rk_npl_check(const void *image, size_t len,
+                             const struct rk_npl_policy *pol, void *copy,
+                             struct rk_npl_header *hdr, size_t *key_index,
+                             struct rk_npl_diag *diag);
+
+/* The whole loader: hal_exec_alloc, rk_npl_check into that memory,
+ * hal_exec_seal.  On failure nothing stays allocated. */
+enum rk_npl_err rk_npl_load(const void *image, size_t len,
+                            const struct rk_npl_policy *pol,
+                            struct rk_npl_image *out,
+                            struct rk_npl_diag *diag);
+/* Calls the body's entry point on the current fiber. */
+int64_t rk_npl_exec(const struct rk_npl_image *img, const struct rk_api *api);
+void rk_npl_unload(struct rk_npl_image *img);
+
+/* Little-endian field access, shared with the tools. */
+static inline uint64_t rk_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void rk_put_le64(uint8_t *p, uint64_t v)
+{
+	for (unsigned i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * kernel.c - rk_kmain, the boot sequence every platform shares: seed the
+ * ID key, start the scheduler, build the keyring, then run either the
+ * demo or exactly the payloads the user or the boot loader gave.
+ */
+#include <rumpk/crypto.h>
+#include <rumpk/hal.h>
+#include <rumpk/kernel.h>
+#include <rumpk/klib.h>
+#include <rumpk/sched.h>
+#include <rumpk/siphash.h>
+#include <rumpk/status.h>
+
+struct kmain_ctx {
+	const struct rk_boot *boot;
+	struct rk_npl_policy pol;
+	unsigned ran, refused, failed, count;
+	int status;
+};
+
+static uint8_t keyring[RK_MAX_KEYS][32];
+
+static void run_one(const void *img, size_t len, const char *name,
+                    struct kmain_ctx *k)
+{
+	k->count++;
+	switch (rk_payload_run(img, len, name, &k->pol, NULL, NULL, false)) {
+	case RK_RUN_OK:
+		k->ran++;
+		break;
+	case RK_RUN_REFUSED:
+		k->refused++;
+		break;
+	default:
+		k->failed++;
+		break;
+	}
+}
+
+static void run_initrd_piece(const void *img, size_t len, size_t idx,
+                             void *arg)
+{
+	char name[32];
+	rk_snprintf(name, sizeof(name), "initrd#%zu", idx);
+	run_one(img, len, name, arg);
+}
+
+static void main_fiber(void *arg)
+{
+	struct kmain_ctx *k = arg;
+	const struct rk_boot *b = k->boot;
+
+	if (!b->has_payloads) {
+		k->status = rk_demo_run(&k->pol);
+		return;
+	}
+	for (size_t i = 0; i < b->nimages; i++)
+		run_one(b->images[i].data, b->images[i].len,
+		        b->images[i].name ? b->images[i].name : "payload", k);
+	if (b->initrd && b->initrd_len)
+		rk_initrd_split(b->initrd, b->initrd_len, run_initrd_piece, k);
+	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
+	          k->count, k->ran, k->refused, k->failed);
+	k->status = (k->refused || k->failed || k->count == 0)
+	                    ? RK_EXIT_REFUSED
+	                    : RK_EXIT_OK;
+}
+
+int rk_kmain(const struct rk_boot *boot)
+{
+	static struct kmain_ctx k;
+	uint8_t idkey[16];
+
+	hal_boot_entropy(idkey);
+	rk_id_init(idkey);
+	rk_sched_init();
+
+	rk_printf("Rumpk %s on %s (%s): the kernel is a library, the app is "
+	          "the OS\n",
+	          RK_VERSION, boot->platform ? boot->platform : "?",
+	          rk_npl_arch_name(RK_ARCH_SELF));
+
+	rk_memset(&k, 0, sizeof(k));
+	k.boot = boot;
+	size_t n = 0;
+	bool dev = false;
+	for (size_t i = 0; i < rk_trusted_key_count && n < RK_MAX_KEYS; i++) {
+		rk_memcpy(keyring[n++], rk_trusted_keys[i], 32);
+		dev |= rk_memcmp(rk_trusted_keys[i], rk_dev_pubkey, 32) == 0;
+	}
+	for (size_t i = 0; i < boot->nextra_keys; i++) {
+		if (n == RK_MAX_KEYS) {
+			rk_printf("[BOOT] keyring full: %u keys at most\n",
+			          RK_MAX_KEYS);
+			return RK_EXIT_USAGE;
+		}
+		rk_memcpy(keyring[n++], boot->extra_keys[i], 32);
+	}
+	rk_printf("[BOOT] verifier: %s; %zu trusted key(s)\n", rk_sig_backend(),
+	          n);
+	if (dev)
+		rk_puts("[BOOT] WARNING: this kernel trusts the repository's "
+		        "DEVELOPMENT key (-Dtrusted_keys to change)");
+	k.pol.arch = RK_ARCH_SELF;
+	k.pol.max_body = boot->max_body;
+	k.pol.keys = (const uint8_t(*)[32])keyring;
+	k.pol.nkeys = n;
+	k.status = RK_EXIT_PANIC;
+
+	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))
+		rk_panic("cannot spawn the main fiber");
+	unsigned stuck = rk_sched_run();
+	if (stuck) {
+		rk_printf("[SCHED] deadlock: %u fiber(s) blocked with nothing "
+		          "left to wake them\n",
+		          stuck);
+		return RK_EXIT_PANIC;
+	}
+	return k.status;
+}

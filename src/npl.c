@@ -1,0 +1,263 @@
+/*
+ * npl.c - the NPL v1 loader.  The order of checks is normative
+ * (docs/npl-format.md): length, magic, version, arch, flags, reserved,
+ * body_size, then the signature.  Every cheap check runs before the
+ * expensive one, and every rejection says which field, what it held and
+ * what was expected.
+ */
+#include <rumpk/crypto.h>
+#include <rumpk/hal.h>
+#include <rumpk/klib.h>
+#include <rumpk/npl.h>
+#include <rumpk/siphash.h>
+
+const uint8_t rk_npl_magic[4] = {0x7f, 'N', 'P', 'L'};
+
+static const char *const err_names[RK_NPL_ERR_COUNT] = {
+        [RK_NPL_OK] = "ok",
+        [RK_NPL_ERR_TRUNCATED] = "image shorter than the 128-byte header",
+        [RK_NPL_ERR_MAGIC] = "bad magic",
+        [RK_NPL_ERR_VERSION] = "unsupported version",
+        [RK_NPL_ERR_ARCH] = "wrong architecture",
+        [RK_NPL_ERR_FLAGS] = "undefined flag set",
+        [RK_NPL_ERR_RESERVED] = "reserved bytes not zero",
+        [RK_NPL_ERR_BODY_SIZE] = "bad body size",
+        [RK_NPL_ERR_NO_KEYS] = "no trusted key",
+        [RK_NPL_ERR_SIGNATURE] = "bad signature",
+        [RK_NPL_ERR_NOMEM] = "out of memory",
+        [RK_NPL_ERR_SEAL] = "cannot seal the image read+exec",
+};
+
+const char *rk_npl_strerror(enum rk_npl_err err)
+{
+	if ((unsigned)err >= RK_NPL_ERR_COUNT)
+		return "unknown error";
+	return err_names[err];
+}
+
+const char *rk_npl_arch_name(uint8_t arch)
+{
+	switch (arch) {
+	case RK_ARCH_AARCH64:
+		return "aarch64";
+	case RK_ARCH_X86_64:
+		return "x86_64";
+	case RK_ARCH_RISCV64:
+		return "riscv64";
+	default:
+		return "unknown";
+	}
+}
+
+uint8_t rk_npl_arch_from_name(const char *name)
+{
+	static const uint8_t codes[] = {RK_ARCH_AARCH64, RK_ARCH_X86_64,
+	                                RK_ARCH_RISCV64};
+	for (unsigned i = 0; i < RK_ARRAY_SIZE(codes); i++)
+		if (rk_strcmp(name, rk_npl_arch_name(codes[i])) == 0)
+			return codes[i];
+	return 0;
+}
+
+static enum rk_npl_err fail(struct rk_npl_diag *diag, enum rk_npl_err err,
+                            const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum rk_npl_err fail(struct rk_npl_diag *diag, enum rk_npl_err err,
+                            const char *fmt, ...)
+{
+	if (diag) {
+		rk_va_list ap;
+		rk_va_start(ap, fmt);
+		rk_vsnprintf(diag->msg, sizeof(diag->msg), fmt, ap);
+		rk_va_end(ap);
+	}
+	return err;
+}
+
+static bool known_arch(uint8_t a)
+{
+	return a == RK_ARCH_AARCH64 || a == RK_ARCH_X86_64 ||
+	       a == RK_ARCH_RISCV64;
+}
+
+enum rk_npl_err rk_npl_parse(const void *image, size_t len,
+                             const struct rk_npl_policy *pol,
+                             struct rk_npl_header *hdr,
+                             struct rk_npl_diag *diag)
+{
+	const uint8_t *p = image;
+	struct rk_npl_header h;
+
+	if (diag)
+		diag->msg[0] = '\0';
+	if (!p || len < RK_NPL_HEADER_SIZE)
+		return fail(diag, RK_NPL_ERR_TRUNCATED,
+		            "length: held %zu bytes, expected at least %u "
+		            "(the header)",
+		            p ? len : (size_t)0, RK_NPL_HEADER_SIZE);
+
+	rk_memcpy(h.magic, p + RK_NPL_OFF_MAGIC, 4);
+	h.version = p[RK_NPL_OFF_VERSION];
+	h.arch = p[RK_NPL_OFF_ARCH];
+	h.flags = (uint16_t)(p[RK_NPL_OFF_FLAGS] |
+	                     (p[RK_NPL_OFF_FLAGS + 1] << 8));
+	rk_memcpy(h.sig, p + RK_NPL_OFF_SIG, RK_NPL_SIG_SIZE);
+	h.body_size = rk_le64(p + RK_NPL_OFF_BODY_SIZE);
+	rk_memcpy(h.reserved, p + RK_NPL_OFF_RESERVED, RK_NPL_RESERVED_SIZE);
+	if (hdr)
+		*hdr = h;
+
+	if (rk_memcmp(h.magic, rk_npl_magic, 4) != 0)
+		return fail(diag, RK_NPL_ERR_MAGIC,
+		            "magic: held %02x %02x %02x %02x, expected "
+		            "7f 4e 50 4c (\"\\x7fNPL\")",
+		            h.magic[0], h.magic[1], h.magic[2], h.magic[3]);
+	if (h.version != RK_NPL_VERSION)
+		return fail(diag, RK_NPL_ERR_VERSION,
+		            "version: held %u, expected %u", h.version,
+		            RK_NPL_VERSION);
+	if (pol->arch == RK_NPL_ARCH_ANY ? !known_arch(h.arch)
+	                                 : h.arch != pol->arch) {
+		if (pol->arch == RK_NPL_ARCH_ANY)
+			return fail(diag, RK_NPL_ERR_ARCH,
+			            "arch: held 0x%02x (unknown), expected 0xaa "
+			            "(aarch64), 0xee (x86_64) or 0x55 (riscv64)",
+			            h.arch);
+		return fail(diag, RK_NPL_ERR_ARCH,
+		            "arch: held 0x%02x (%s), expected 0x%02x (%s)",
+		            h.arch, rk_npl_arch_name(h.arch), pol->arch,
+		            rk_npl_arch_name(pol->arch));
+	}
+	if (h.flags != 0)
+		return fail(diag, RK_NPL_ERR_FLAGS,
+		            "flags: held 0x%04x, expected 0x0000 (NPL v1 "
+		            "defines no flag)",
+		            h.flags);
+	for (unsigned i = 0; i < RK_NPL_RESERVED_SIZE; i++)
+		if (h.reserved[i] != 0)
+			return fail(diag, RK_NPL_ERR_RESERVED,
+			            "reserved: byte %u (offset %u) held 0x%02x, "
+			            "expected all 48 bytes zero",
+			            i, RK_NPL_OFF_RESERVED + i, h.reserved[i]);
+
+	uint64_t max = pol->max_body ? pol->max_body : RK_NPL_BODY_MAX;
+	/* Compare against len - 128 (no overflow: len >= 128 here) rather
+	 * than computing 128 + body_size, which can wrap. */
+	if (h.body_size == 0)
+		return fail(diag, RK_NPL_ERR_BODY_SIZE,
+		            "body_size: held 0, expected at least 1");
+	if (h.body_size > max)
+		return fail(diag, RK_NPL_ERR_BODY_SIZE,
+		            "body_size: held %llu, expected at most %llu (the "
+		            "loader's limit)",
+		            (unsigned long long)h.body_size,
+		            (unsigned long long)max);
+	if (h.body_size != (uint64_t)(len - RK_NPL_HEADER_SIZE))
+		return fail(diag, RK_NPL_ERR_BODY_SIZE,
+		            "body_size: held %llu, expected %llu (image length "
+		            "%zu minus the 128-byte header)",
+		            (unsigned long long)h.body_size,
+		            (unsigned long long)(len - RK_NPL_HEADER_SIZE), len);
+	return RK_NPL_OK;
+}
+
+enum rk_npl_err rk_npl_check(const void *image, size_t len,
+                             const struct rk_npl_policy *pol, void *copy,
+                             struct rk_npl_header *hdr, size_t *key_index,
+                             struct rk_npl_diag *diag)
+{
+	struct rk_npl_header h;
+	enum rk_npl_err err = rk_npl_parse(image, len, pol, &h, diag);
+
+	if (hdr)
+		*hdr = h;
+	if (err != RK_NPL_OK)
+		return err;
+	if (pol->nkeys == 0 || !pol->keys)
+		return fail(diag, RK_NPL_ERR_NO_KEYS,
+		            "signature: the trusted keyring is empty, expected "
+		            "at least one key");
+
+	/* From here on only the copy is read: the source may change under
+	 * us (another core, a DMA, a hostile host) without effect. */
+	uint8_t *c = copy;
+	rk_memcpy(c, image, len);
+	uint8_t sig[RK_NPL_SIG_SIZE];
+	rk_memcpy(sig, c + RK_NPL_OFF_SIG, RK_NPL_SIG_SIZE);
+	rk_memset(c + RK_NPL_OFF_SIG, 0, RK_NPL_SIG_SIZE);
+	/* The cheap checks ran on the source; the copy must say the same,
+	 * or the source changed between the checks and the copy. */
+	struct rk_npl_header again;
+	err = rk_npl_parse(c, len, pol, &again, diag);
+	if (err != RK_NPL_OK)
+		return err;
+
+	for (size_t k = 0; k < pol->nkeys; k++) {
+		if (rk_sig_verify(sig, c, len, pol->keys[k])) {
+			if (key_index)
+				*key_index = k;
+			if (hdr)
+				rk_memcpy(hdr->sig, sig, RK_NPL_SIG_SIZE);
+			return RK_NPL_OK;
+		}
+	}
+	return fail(diag, RK_NPL_ERR_SIGNATURE,
+	            "signature: held %02x%02x%02x%02x..., expected an Ed25519 "
+	            "signature by one of the %zu trusted key(s); none verifies",
+	            sig[0], sig[1], sig[2], sig[3], pol->nkeys);
+}
+
+static uint64_t payload_counter;
+
+enum rk_npl_err rk_npl_load(const void *image, size_t len,
+                            const struct rk_npl_policy *pol,
+                            struct rk_npl_image *out,
+                            struct rk_npl_diag *diag)
+{
+	struct rk_npl_header h;
+	size_t key = 0;
+
+	rk_memset(out, 0, sizeof(*out));
+	/* Refuse bad headers before allocating anything. */
+	enum rk_npl_err err = rk_npl_parse(image, len, pol, &h, diag);
+	if (err != RK_NPL_OK)
+		return err;
+	void *mem = hal_exec_alloc(len);
+	if (!mem)
+		return fail(diag, RK_NPL_ERR_NOMEM,
+		            "memory: could not allocate %zu bytes for the image",
+		            len);
+	err = rk_npl_check(image, len, pol, mem, &h, &key, diag);
+	if (err != RK_NPL_OK) {
+		hal_exec_free(mem, len);
+		return err;
+	}
+	if (hal_exec_seal(mem, len) != 0) {
+		hal_exec_free(mem, len);
+		return fail(diag, RK_NPL_ERR_SEAL,
+		            "memory: could not make %zu bytes read+exec", len);
+	}
+	out->mem = mem;
+	out->len = len;
+	out->hdr = h;
+	out->key_index = key;
+	out->id = rk_id_make(RK_ID_PAYLOAD, ++payload_counter);
+	return RK_NPL_OK;
+}
+
+int64_t rk_npl_exec(const struct rk_npl_image *img, const struct rk_api *api)
+{
+	/* Converting a data pointer to a function pointer is what a loader
+	 * is for; go through uintptr_t so the intent is explicit. */
+	uintptr_t body = (uintptr_t)img->mem + RK_NPL_HEADER_SIZE;
+	rk_payload_entry_t entry = (rk_payload_entry_t)body;
+	return entry(api);
+}
+
+void rk_npl_unload(struct rk_npl_image *img)
+{
+	if (img->mem)
+		hal_exec_free(img->mem, img->len);
+	img->mem = NULL;
+}

@@ -1,0 +1,194 @@
+/*
+ * payload.c - runs NPL images: load (verify, seal), execute on a fiber of
+ * their own, report with the [NPL] lines, and the rk_api table payloads
+ * call back into.  Also splits an initrd holding several images.
+ */
+#include <rumpk/hal.h>
+#include <rumpk/kernel.h>
+#include <rumpk/klib.h>
+#include <rumpk/ring.h>
+#include <rumpk/sched.h>
+
+/* The payload bus: 64-byte slots, a 4-byte length then the message. */
+#define BUS_SLOTS 64
+struct bus_msg {
+	uint32_t len;
+	uint8_t data[RK_API_MSG_MAX];
+};
+static struct bus_msg bus_slots[BUS_SLOTS];
+static _Atomic uint64_t bus_lap[BUS_SLOTS];
+static struct rk_ring bus;
+static bool bus_ready;
+
+struct payload_ctx {
+	struct rk_npl_image img;
+	struct rk_ring_consumer inbox;
+	int64_t result;
+};
+
+static struct payload_ctx *current_payload(void)
+{
+	struct rk_fiber *f = rk_fiber_current();
+	return f ? f->user : NULL;
+}
+
+static void api_puts(const char *s)
+{
+	rk_puts(s);
+}
+
+static uint64_t api_now(void)
+{
+	return hal_now_ns();
+}
+
+static int api_send(const void *msg, size_t len)
+{
+	uint64_t seq;
+	if (len > RK_API_MSG_MAX || (len && !msg))
+		return -1;
+	/* Never block a payload on a peer that does not read. */
+	if (!rk_ring_try_claim(&bus, 1, &seq))
+		return -1;
+	struct bus_msg *m = rk_ring_slot(&bus, seq);
+	m->len = (uint32_t)len;
+	rk_memcpy(m->data, msg, len);
+	rk_ring_publish(&bus, seq, 1);
+	return 0;
+}
+
+static int64_t api_recv(void *buf, size_t cap, uint64_t timeout_ns)
+{
+	struct payload_ctx *p = current_payload();
+	uint64_t first;
+	if (!p || rk_ring_wait(&p->inbox, &first, timeout_ns) == 0)
+		return -1;
+	const struct bus_msg *m = rk_ring_slot(&bus, first);
+	size_t n = RK_MIN(cap, (size_t)m->len);
+	if (buf)
+		rk_memcpy(buf, m->data, n);
+	int64_t len = m->len;
+	rk_ring_release(&p->inbox, 1);
+	return len;
+}
+
+static void detach_inbox(struct payload_ctx *p)
+{
+	if (p && p->inbox.ring) {
+		rk_ring_detach(&bus, &p->inbox);
+		p->inbox.ring = NULL;
+	}
+}
+
+static void api_exit(int64_t code)
+{
+	detach_inbox(current_payload());
+	rk_fiber_exit(code);
+}
+
+static uint64_t api_self_id(void)
+{
+	struct payload_ctx *p = current_payload();
+	return p ? p->img.id : 0;
+}
+
+static const struct rk_api api = {
+        .abi_version = RK_API_VERSION,
+        .size = sizeof(struct rk_api),
+        .puts = api_puts,
+        .yield = rk_yield,
+        .sleep_ns = rk_sleep_ns,
+        .now_ns = api_now,
+        .ring_send = api_send,
+        .ring_recv = api_recv,
+        .exit = api_exit,
+        .self_id = api_self_id,
+};
+
+static void payload_fiber(void *arg)
+{
+	struct payload_ctx *p = arg;
+
+	rk_fiber_current()->user = p;
+	rk_ring_attach(&bus, &p->inbox);
+	int64_t r = rk_npl_exec(&p->img, &api);
+	detach_inbox(p);
+	rk_fiber_exit(r);
+}
+
+enum rk_run_result rk_payload_run(const void *image, size_t len,
+                                  const char *name,
+                                  const struct rk_npl_policy *pol,
+                                  int64_t *result, enum rk_npl_err *errp,
+                                  bool quiet_refusal)
+{
+	struct payload_ctx p;
+	struct rk_npl_diag diag;
+
+	if (!bus_ready) {
+		RK_ASSERT(rk_ring_init(&bus, bus_slots, sizeof(bus_slots[0]),
+		                       BUS_SLOTS, RK_RING_MP, RK_WAIT_BLOCK,
+		                       bus_lap) == 0);
+		bus_ready = true;
+	}
+	rk_memset(&p, 0, sizeof(p));
+	enum rk_npl_err err = rk_npl_load(image, len, pol, &p.img, &diag);
+	if (errp)
+		*errp = err;
+	if (err != RK_NPL_OK) {
+		if (!quiet_refusal)
+			rk_printf("[NPL] \xe2\x9d\x8c Rejected '%s': %s: %s\n",
+			          name, rk_npl_strerror(err), diag.msg);
+		return RK_RUN_REFUSED;
+	}
+	rk_puts("[NPL] \xe2\x9c\x85 Verification PASSED");
+	rk_printf("[NPL] '%s': %llu-byte body for %s, payload id %016llx, "
+	          "key #%zu\n",
+	          name, (unsigned long long)p.img.hdr.body_size,
+	          rk_npl_arch_name(p.img.hdr.arch),
+	          (unsigned long long)p.img.id, p.img.key_index);
+	rk_puts("[NPL] Executing payload...");
+	struct rk_fiber *f = rk_fiber_spawn(name, RK_PRIO_NORMAL, payload_fiber,
+	                                    &p, RK_STACK_DEFAULT, true);
+	if (!f) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no fiber for the payload\n",
+		          name);
+		rk_npl_unload(&p.img);
+		return RK_RUN_FAILED;
+	}
+	int64_t r = rk_fiber_join(f);
+	rk_npl_unload(&p.img);
+	if (result)
+		*result = r;
+	if (r < 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c Payload '%s' failed with %lld\n",
+		          name, (long long)r);
+		return RK_RUN_FAILED;
+	}
+	rk_puts("[NPL] \xe2\x9c\x85 Payload returned!");
+	rk_printf("[NPL] '%s' returned %lld\n", name, (long long)r);
+	return RK_RUN_OK;
+}
+
+size_t rk_initrd_split(const void *blob, size_t len,
+                       void (*fn)(const void *img, size_t len, size_t idx,
+                                  void *arg),
+                       void *arg)
+{
+	const uint8_t *p = blob;
+	size_t off = 0, idx = 0;
+
+	while (off < len) {
+		size_t rest = len - off, n = rest;
+		if (rest >= RK_NPL_HEADER_SIZE) {
+			uint64_t body = rk_le64(p + off + RK_NPL_OFF_BODY_SIZE);
+			/* A body that does not fit makes the rest one bad
+			 * image: the loader refuses it with the reason. */
+			if (body <= rest - RK_NPL_HEADER_SIZE && body > 0)
+				n = RK_NPL_HEADER_SIZE + (size_t)body;
+		}
+		fn(p + off, n, idx++, arg);
+		off += n;
+	}
+	return idx;
+}

@@ -1,0 +1,366 @@
+/*
+ * npl.c - the host tool for NPL images: keygen, sign, verify, inspect.
+ * Verification goes through the very same loader code as the kernel
+ * (src/npl.c: rk_npl_parse / rk_npl_check), so the tool and the kernel
+ * cannot disagree about an image.  Signing uses libsodium.
+ *
+ * Exit status: 0 success, 1 the image was rejected, 2 usage or I/O.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include <rumpk/hal.h>
+#include <rumpk/npl.h>
+#include <rumpk/status.h>
+
+#include "hostio.h"
+
+#define MAX_PUB 16
+
+static const char *prog = "npl";
+
+static int usage(FILE *out, int status)
+{
+	fprintf(out,
+	        "usage:\n"
+	        "  npl keygen -o NAME\n"
+	        "      write NAME.key (secret seed, mode 0600) and NAME.pub\n"
+	        "  npl sign --key NAME.key --arch x86_64|aarch64|riscv64 BODY "
+	        "-o OUT.npl\n"
+	        "      wrap a flat binary BODY in a signed NPL v1 image\n"
+	        "  npl verify --pub NAME.pub [--pub ...] [--arch ARCH] IMAGE\n"
+	        "      exit 0 valid, 1 rejected (with the reason), 2 usage/I/O\n"
+	        "  npl inspect IMAGE [--json]\n"
+	        "      every header field, the body's SHA-512, each rule\n");
+	return status;
+}
+
+static int fail_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'npl --help'.\n");
+	return RK_EXIT_USAGE;
+}
+
+/* A tiny option scanner: --name VALUE pairs and positionals, in any
+ * order, so every subcommand parses the same way. */
+struct args {
+	const char *out, *key, *arch;
+	const char *pubs[MAX_PUB];
+	size_t npubs;
+	bool json;
+	const char *pos[2];
+	size_t npos;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *s = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(s, "-o") || !strcmp(s, "--out"))
+			slot = &a->out;
+		else if (!strcmp(s, "--key"))
+			slot = &a->key;
+		else if (!strcmp(s, "--arch"))
+			slot = &a->arch;
+		else if (!strcmp(s, "--pub")) {
+			if (a->npubs == MAX_PUB)
+				return fail_usage("too many --pub (at most 16) "
+				                  "at '%s'",
+				                  s);
+			slot = &a->pubs[a->npubs++];
+		} else if (!strcmp(s, "--json")) {
+			a->json = true;
+			continue;
+		} else if (s[0] == '-' && s[1]) {
+			return fail_usage("unknown option '%s'", s);
+		} else {
+			if (a->npos == 2)
+				return fail_usage("unexpected argument '%s'", s);
+			a->pos[a->npos++] = s;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return fail_usage("option '%s' needs a value", s);
+		if (*slot)
+			return fail_usage("option '%s' given twice", s);
+		*slot = argv[++i];
+	}
+	return 0;
+}
+
+static int cmd_keygen(struct args *a)
+{
+	char err[200], *kpath, *ppath, hex[65];
+	uint8_t pk[32], sk[64], seed[32];
+
+	if (!a->out || a->npos)
+		return fail_usage("keygen needs -o NAME and nothing else%s", "");
+	size_t n = strlen(a->out) + 5;
+	kpath = malloc(n);
+	ppath = malloc(n);
+	if (!kpath || !ppath)
+		return RK_EXIT_USAGE;
+	snprintf(kpath, n, "%s.key", a->out);
+	snprintf(ppath, n, "%s.pub", a->out);
+	if (access(kpath, F_OK) == 0 || access(ppath, F_OK) == 0) {
+		fprintf(stderr, "%s: keygen: %s exists: refusing to overwrite a "
+		        "key\n", prog, access(kpath, F_OK) == 0 ? kpath : ppath);
+		return RK_EXIT_USAGE;
+	}
+	randombytes_buf(seed, sizeof(seed));
+	crypto_sign_seed_keypair(pk, sk, seed);
+
+	char line[66];
+	hostio_hex(seed, 32, hex);
+	snprintf(line, sizeof(line), "%s\n", hex);
+	if (hostio_write_file(kpath, line, 65, 0600, true, err, sizeof(err))) {
+		fprintf(stderr, "%s: keygen: %s: %s\n", prog, kpath, err);
+		return RK_EXIT_USAGE;
+	}
+	hostio_hex(pk, 32, hex);
+	snprintf(line, sizeof(line), "%s\n", hex);
+	if (hostio_write_file(ppath, line, 65, 0644, true, err, sizeof(err))) {
+		fprintf(stderr, "%s: keygen: %s: %s\n", prog, ppath, err);
+		unlink(kpath); /* no half-made key pair */
+		return RK_EXIT_USAGE;
+	}
+	sodium_memzero(seed, sizeof(seed));
+	sodium_memzero(sk, sizeof(sk));
+	printf("wrote %s (secret) and %s (public key %s)\n", kpath, ppath, hex);
+	free(kpath);
+	free(ppath);
+	return RK_EXIT_OK;
+}
+
+static int cmd_sign(struct args *a)
+{
+	char err[200];
+	uint8_t seed[32], pk[32], sk[64];
+
+	if (!a->key || !a->arch || !a->out || a->npos != 1)
+		return fail_usage("sign needs --key NAME.key --arch ARCH BODY -o "
+		                  "OUT.npl%s",
+		                  "");
+	uint8_t arch = rk_npl_arch_from_name(a->arch);
+	if (!arch)
+		return fail_usage("--arch '%s': expected x86_64, aarch64 or "
+		                  "riscv64",
+		                  a->arch);
+	if (hostio_read_key(a->key, seed, err, sizeof(err))) {
+		fprintf(stderr, "%s: --key %s: %s\n", prog, a->key, err);
+		return RK_EXIT_USAGE;
+	}
+	size_t blen = 0;
+	uint8_t *body = hostio_read_file(a->pos[0], &blen, err, sizeof(err));
+	if (!body) {
+		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
+		return RK_EXIT_USAGE;
+	}
+	if (blen == 0 || blen > RK_NPL_BODY_MAX) {
+		fprintf(stderr,
+		        "%s: %s: body of %zu bytes, expected 1 to %u bytes\n",
+		        prog, a->pos[0], blen, RK_NPL_BODY_MAX);
+		return RK_EXIT_USAGE;
+	}
+	size_t len = RK_NPL_HEADER_SIZE + blen;
+	uint8_t *img = calloc(1, len);
+	if (!img)
+		return RK_EXIT_USAGE;
+	memcpy(img + RK_NPL_OFF_MAGIC, rk_npl_magic, 4);
+	img[RK_NPL_OFF_VERSION] = RK_NPL_VERSION;
+	img[RK_NPL_OFF_ARCH] = arch;
+	rk_put_le64(img + RK_NPL_OFF_BODY_SIZE, blen);
+	memcpy(img + RK_NPL_HEADER_SIZE, body, blen);
+	/* The signature covers the whole image with its own field zeroed. */
+	crypto_sign_seed_keypair(pk, sk, seed);
+	uint8_t sig[64]; /* not in place: libsodium writes R before it
+	                  * hashes the message, which would include it */
+	crypto_sign_detached(sig, NULL, img, len, sk);
+	memcpy(img + RK_NPL_OFF_SIG, sig, sizeof(sig));
+	sodium_memzero(sk, sizeof(sk));
+	sodium_memzero(seed, sizeof(seed));
+	if (hostio_write_file(a->out, img, len, 0644, false, err, sizeof(err))) {
+		fprintf(stderr, "%s: -o %s: %s\n", prog, a->out, err);
+		return RK_EXIT_USAGE;
+	}
+	free(img);
+	free(body);
+	return RK_EXIT_OK;
+}
+
+static int cmd_verify(struct args *a)
+{
+	char err[200];
+	uint8_t keys[MAX_PUB][32];
+
+	if (a->npubs == 0 || a->npos != 1)
+		return fail_usage("verify needs --pub NAME.pub [--pub ...] "
+		                  "IMAGE%s",
+		                  "");
+	for (size_t i = 0; i < a->npubs; i++) {
+		if (hostio_read_key(a->pubs[i], keys[i], err, sizeof(err))) {
+			fprintf(stderr, "%s: --pub %s: %s\n", prog, a->pubs[i],
+			        err);
+			return RK_EXIT_USAGE;
+		}
+	}
+	struct rk_npl_policy pol = {.arch = RK_NPL_ARCH_ANY,
+	                            .keys = (const uint8_t(*)[32])keys,
+	                            .nkeys = a->npubs};
+	if (a->arch) {
+		pol.arch = rk_npl_arch_from_name(a->arch);
+		if (!pol.arch)
+			return fail_usage("--arch '%s': expected x86_64, "
+			                  "aarch64 or riscv64",
+			                  a->arch);
+	}
+	size_t len = 0;
+	uint8_t *img = hostio_read_file(a->pos[0], &len, err, sizeof(err));
+	if (!img) {
+		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
+		return RK_EXIT_USAGE;
+	}
+	uint8_t *copy = malloc(len ? len : 1);
+	struct rk_npl_header h;
+	struct rk_npl_diag diag;
+	size_t key = 0;
+	enum rk_npl_err e =
+	        rk_npl_check(img, len, &pol, copy, &h, &key, &diag);
+	if (e != RK_NPL_OK) {
+		printf("%s: REJECTED: %s: %s\n", a->pos[0], rk_npl_strerror(e),
+		       diag.msg);
+		return RK_EXIT_REFUSED;
+	}
+	printf("%s: OK: NPL v%u for %s, %llu-byte body, signed by %s\n",
+	       a->pos[0], h.version, rk_npl_arch_name(h.arch),
+	       (unsigned long long)h.body_size, a->pubs[key]);
+	free(copy);
+	free(img);
+	return RK_EXIT_OK;
+}
+
+static int cmd_inspect(struct args *a)
+{
+	char err[200], hex[129];
+
+	if (a->npos != 1)
+		return fail_usage("inspect needs IMAGE [--json]%s", "");
+	size_t len = 0;
+	uint8_t *img = hostio_read_file(a->pos[0], &len, err, sizeof(err));
+	if (!img) {
+		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
+		return RK_EXIT_USAGE;
+	}
+	/* Each rule on its own, so a broken image shows all that is wrong,
+	 * and the loader's own verdict (first failure, in order) beside. */
+	struct rk_npl_policy pol = {.arch = RK_NPL_ARCH_ANY};
+	struct rk_npl_header h;
+	struct rk_npl_diag diag;
+	memset(&h, 0, sizeof(h));
+	enum rk_npl_err verdict = rk_npl_parse(img, len, &pol, &h, &diag);
+	bool hdr = len >= RK_NPL_HEADER_SIZE;
+	bool reserved_zero = true;
+	for (unsigned i = 0; i < RK_NPL_RESERVED_SIZE; i++)
+		reserved_zero &= h.reserved[i] == 0;
+	uint64_t have = hdr ? len - RK_NPL_HEADER_SIZE : 0;
+	struct {
+		const char *name;
+		bool holds;
+	} rules[] = {
+	        {"length >= 128", hdr},
+	        {"magic == 7f 4e 50 4c", hdr && !memcmp(h.magic, rk_npl_magic, 4)},
+	        {"version == 1", hdr && h.version == RK_NPL_VERSION},
+	        {"arch is aarch64, x86_64 or riscv64",
+	         hdr && strcmp(rk_npl_arch_name(h.arch), "unknown")},
+	        {"flags == 0", hdr && h.flags == 0},
+	        {"reserved all zero", hdr && reserved_zero},
+	        {"0 < body_size <= 16 MiB",
+	         hdr && h.body_size > 0 && h.body_size <= RK_NPL_BODY_MAX},
+	        {"128 + body_size == length", hdr && h.body_size == have},
+	};
+	uint8_t digest[64];
+	crypto_hash_sha512(digest, img + (hdr ? RK_NPL_HEADER_SIZE : len),
+	                   have);
+	hostio_hex(digest, 64, hex);
+	char sighex[129];
+	hostio_hex(h.sig, 64, sighex);
+
+	if (a->json) {
+		printf("{\"file\":\"%s\",\"length\":%zu,", a->pos[0], len);
+		printf("\"magic\":\"%02x%02x%02x%02x\",\"version\":%u,"
+		       "\"arch\":%u,\"arch_name\":\"%s\",\"flags\":%u,"
+		       "\"signature\":\"%s\",\"body_size\":%llu,",
+		       h.magic[0], h.magic[1], h.magic[2], h.magic[3], h.version,
+		       h.arch, rk_npl_arch_name(h.arch), h.flags, sighex,
+		       (unsigned long long)h.body_size);
+		printf("\"reserved_zero\":%s,\"body_sha512\":\"%s\",\"rules\":[",
+		       reserved_zero ? "true" : "false", hex);
+		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			printf("%s{\"rule\":\"%s\",\"holds\":%s}", i ? "," : "",
+			       rules[i].name, rules[i].holds ? "true" : "false");
+		printf("],\"well_formed\":%s,\"error\":\"%s\"}\n",
+		       verdict == RK_NPL_OK ? "true" : "false",
+		       verdict == RK_NPL_OK ? "" : rk_npl_strerror(verdict));
+	} else {
+		printf("file        %s (%zu bytes)\n", a->pos[0], len);
+		printf("magic       %02x %02x %02x %02x\n", h.magic[0],
+		       h.magic[1], h.magic[2], h.magic[3]);
+		printf("version     %u\n", h.version);
+		printf("arch        0x%02x (%s)\n", h.arch,
+		       rk_npl_arch_name(h.arch));
+		printf("flags       0x%04x\n", h.flags);
+		printf("signature   %s\n", sighex);
+		printf("body_size   %llu\n", (unsigned long long)h.body_size);
+		printf("reserved    %s\n", reserved_zero ? "all zero" : "NOT zero");
+		printf("body sha512 %s\n", hex);
+		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			printf("rule %-36s %s\n", rules[i].name,
+			       rules[i].holds ? "holds" : "BROKEN");
+		if (verdict == RK_NPL_OK)
+			printf("well-formed (signature not checked: use 'npl "
+			       "verify')\n");
+		else
+			printf("NOT well-formed: %s: %s\n",
+			       rk_npl_strerror(verdict), diag.msg);
+	}
+	free(img);
+	return verdict == RK_NPL_OK ? RK_EXIT_OK : RK_EXIT_REFUSED;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+
+	if (argc < 2)
+		return usage(stderr, RK_EXIT_USAGE);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help"))
+		return usage(stdout, RK_EXIT_OK);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
+		return RK_EXIT_USAGE;
+	}
+	int rc = parse_args(argc - 2, argv + 2, &a);
+	if (rc)
+		return rc;
+	if (!strcmp(argv[1], "keygen"))
+		return cmd_keygen(&a);
+	if (!strcmp(argv[1], "sign"))
+		return cmd_sign(&a);
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(&a);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(&a);
+	return fail_usage("unknown command '%s' (keygen, sign, verify, "
+	                  "inspect)",
+	                  argv[1]);
+}
