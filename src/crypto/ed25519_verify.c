@@ -10,7 +10,8 @@
  *
  * Freestanding C11, no heap, no mutable static state, variable time (all
  * inputs are public).  Stack: see docs/crypto.md (measured with
- * -fstack-usage; rk_ed25519_verify uses about 3 KiB in total).
+ * -fstack-usage: rk_ed25519_verify needs < 4.5 KiB in total, its own frame
+ * ~3.5 KiB, on x86_64, aarch64 and riscv64).
  */
 #include <stdbool.h>
 #include <stddef.h>

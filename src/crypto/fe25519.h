@@ -19,9 +19,13 @@
 #include <stdint.h>
 
 typedef uint64_t fe25519[5];
-typedef unsigned __int128 rk_u128;
+__extension__ typedef unsigned __int128 rk_u128;
 
 #define RK_FE_MASK51 ((uint64_t)0x7ffffffffffffULL)
+
+/* gcc -O2 otherwise keeps fe_mul out of line: inlining it saves ~5% of
+ * the instructions of a verification */
+#define RK_FE_INLINE __attribute__((always_inline)) static inline
 
 /* d = -121665/121666 */
 static const fe25519 rk_fe_d = {0x34dca135978a3ULL, 0x1a8283b156ebdULL,
@@ -158,7 +162,7 @@ static inline void fe_carry(fe25519 h)
 	} while (0)
 
 /* h = f * g; f, g loose; h tight.  h may alias f or g. */
-static inline void fe_mul(fe25519 h, const fe25519 f, const fe25519 g)
+RK_FE_INLINE void fe_mul(fe25519 h, const fe25519 f, const fe25519 g)
 {
 	const uint64_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	const uint64_t g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
@@ -180,7 +184,7 @@ static inline void fe_mul(fe25519 h, const fe25519 f, const fe25519 g)
 }
 
 /* h = f^2; f loose; h tight */
-static inline void fe_sq(fe25519 h, const fe25519 f)
+RK_FE_INLINE void fe_sq(fe25519 h, const fe25519 f)
 {
 	const uint64_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	const uint64_t f0_2 = f0 * 2, f1_2 = f1 * 2;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef unsigned __int128 u128;
+__extension__ typedef unsigned __int128 u128;
 
 /* L, little-endian 64-bit words */
 static const uint64_t sc_L[4] = {0x5812631a5cf5d3edULL, 0x14def9dea2f79cd6ULL,

@@ -1,6 +1,6 @@
 /*
  * sha512.c - SHA-512 (FIPS 180-4).  Freestanding C11, no heap, no mutable
- * static state.  Stack: rk_sha512 about 400 bytes (see docs/crypto.md).
+ * static state.  Stack: rk_sha512 < 0.8 KiB (see docs/crypto.md).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -66,20 +66,26 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 	p[7] = (uint8_t)v;
 }
 
-#define S0(x)     (ror(x, 28) ^ ror(x, 34) ^ ror(x, 39))
-#define S1(x)     (ror(x, 14) ^ ror(x, 18) ^ ror(x, 41))
+/* Sigma0 = ror28 ^ ror34 ^ ror39 and Sigma1 = ror14 ^ ror18 ^ ror41,
+ * nested so that two-operand ISAs need fewer register copies */
+#define S0(x)     ror(ror(ror(x, 5) ^ (x), 6) ^ (x), 28)
+#define S1(x)     ror(ror(ror(x, 23) ^ (x), 4) ^ (x), 14)
 #define s0(x)     (ror(x, 1) ^ ror(x, 8) ^ ((x) >> 7))
 #define s1(x)     (ror(x, 19) ^ ror(x, 61) ^ ((x) >> 6))
 #define CH(x, y, z)  ((z) ^ ((x) & ((y) ^ (z))))
-#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
 
-/* one round; the eight working variables rotate through the macro
- * arguments instead of being moved */
-#define ROUND(a, b, c, d, e, f, g, h, k, w)                                    \
+/*
+ * One round; the eight working variables rotate through the macro
+ * arguments instead of being moved.  Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)),
+ * and b ^ c is the previous round's a ^ b: `ab` and `bc` alternate between
+ * two variables.
+ */
+#define ROUND(a, b, c, d, e, f, g, h, k, w, ab, bc)                            \
 	do {                                                                   \
 		uint64_t t1_ = (h) + S1(e) + CH(e, f, g) + (k) + (w);          \
+		(ab) = (a) ^ (b);                                              \
 		(d) += t1_;                                                    \
-		(h) = t1_ + S0(a) + MAJ(a, b, c);                              \
+		(h) = t1_ + S0(a) + ((b) ^ ((ab) & (bc)));                     \
 	} while (0)
 
 /* message schedule in a 16-word ring */
@@ -90,7 +96,7 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 static void compress(uint64_t state[8], const uint8_t *blocks, size_t n)
 {
 	uint64_t W[16];
-	uint64_t a, b, c, d, e, f, g, h;
+	uint64_t a, b, c, d, e, f, g, h, x0, x1;
 	unsigned i;
 
 	while (n-- > 0) {
@@ -104,40 +110,41 @@ static void compress(uint64_t state[8], const uint8_t *blocks, size_t n)
 		h = state[7];
 		for (i = 0; i < 16; i++)
 			W[i] = load_be64(blocks + 8 * i);
+		x1 = b ^ c;
 
-		ROUND(a, b, c, d, e, f, g, h, K[0], W[0]);
-		ROUND(h, a, b, c, d, e, f, g, K[1], W[1]);
-		ROUND(g, h, a, b, c, d, e, f, K[2], W[2]);
-		ROUND(f, g, h, a, b, c, d, e, K[3], W[3]);
-		ROUND(e, f, g, h, a, b, c, d, K[4], W[4]);
-		ROUND(d, e, f, g, h, a, b, c, K[5], W[5]);
-		ROUND(c, d, e, f, g, h, a, b, K[6], W[6]);
-		ROUND(b, c, d, e, f, g, h, a, K[7], W[7]);
-		ROUND(a, b, c, d, e, f, g, h, K[8], W[8]);
-		ROUND(h, a, b, c, d, e, f, g, K[9], W[9]);
-		ROUND(g, h, a, b, c, d, e, f, K[10], W[10]);
-		ROUND(f, g, h, a, b, c, d, e, K[11], W[11]);
-		ROUND(e, f, g, h, a, b, c, d, K[12], W[12]);
-		ROUND(d, e, f, g, h, a, b, c, K[13], W[13]);
-		ROUND(c, d, e, f, g, h, a, b, K[14], W[14]);
-		ROUND(b, c, d, e, f, g, h, a, K[15], W[15]);
+		ROUND(a, b, c, d, e, f, g, h, K[0], W[0], x0, x1);
+		ROUND(h, a, b, c, d, e, f, g, K[1], W[1], x1, x0);
+		ROUND(g, h, a, b, c, d, e, f, K[2], W[2], x0, x1);
+		ROUND(f, g, h, a, b, c, d, e, K[3], W[3], x1, x0);
+		ROUND(e, f, g, h, a, b, c, d, K[4], W[4], x0, x1);
+		ROUND(d, e, f, g, h, a, b, c, K[5], W[5], x1, x0);
+		ROUND(c, d, e, f, g, h, a, b, K[6], W[6], x0, x1);
+		ROUND(b, c, d, e, f, g, h, a, K[7], W[7], x1, x0);
+		ROUND(a, b, c, d, e, f, g, h, K[8], W[8], x0, x1);
+		ROUND(h, a, b, c, d, e, f, g, K[9], W[9], x1, x0);
+		ROUND(g, h, a, b, c, d, e, f, K[10], W[10], x0, x1);
+		ROUND(f, g, h, a, b, c, d, e, K[11], W[11], x1, x0);
+		ROUND(e, f, g, h, a, b, c, d, K[12], W[12], x0, x1);
+		ROUND(d, e, f, g, h, a, b, c, K[13], W[13], x1, x0);
+		ROUND(c, d, e, f, g, h, a, b, K[14], W[14], x0, x1);
+		ROUND(b, c, d, e, f, g, h, a, K[15], W[15], x1, x0);
 		for (i = 16; i < 80; i += 16) {
-			ROUND(a, b, c, d, e, f, g, h, K[i + 0], WX(i + 0));
-			ROUND(h, a, b, c, d, e, f, g, K[i + 1], WX(i + 1));
-			ROUND(g, h, a, b, c, d, e, f, K[i + 2], WX(i + 2));
-			ROUND(f, g, h, a, b, c, d, e, K[i + 3], WX(i + 3));
-			ROUND(e, f, g, h, a, b, c, d, K[i + 4], WX(i + 4));
-			ROUND(d, e, f, g, h, a, b, c, K[i + 5], WX(i + 5));
-			ROUND(c, d, e, f, g, h, a, b, K[i + 6], WX(i + 6));
-			ROUND(b, c, d, e, f, g, h, a, K[i + 7], WX(i + 7));
-			ROUND(a, b, c, d, e, f, g, h, K[i + 8], WX(i + 8));
-			ROUND(h, a, b, c, d, e, f, g, K[i + 9], WX(i + 9));
-			ROUND(g, h, a, b, c, d, e, f, K[i + 10], WX(i + 10));
-			ROUND(f, g, h, a, b, c, d, e, K[i + 11], WX(i + 11));
-			ROUND(e, f, g, h, a, b, c, d, K[i + 12], WX(i + 12));
-			ROUND(d, e, f, g, h, a, b, c, K[i + 13], WX(i + 13));
-			ROUND(c, d, e, f, g, h, a, b, K[i + 14], WX(i + 14));
-			ROUND(b, c, d, e, f, g, h, a, K[i + 15], WX(i + 15));
+			ROUND(a, b, c, d, e, f, g, h, K[i + 0], WX(i + 0), x0, x1);
+			ROUND(h, a, b, c, d, e, f, g, K[i + 1], WX(i + 1), x1, x0);
+			ROUND(g, h, a, b, c, d, e, f, K[i + 2], WX(i + 2), x0, x1);
+			ROUND(f, g, h, a, b, c, d, e, K[i + 3], WX(i + 3), x1, x0);
+			ROUND(e, f, g, h, a, b, c, d, K[i + 4], WX(i + 4), x0, x1);
+			ROUND(d, e, f, g, h, a, b, c, K[i + 5], WX(i + 5), x1, x0);
+			ROUND(c, d, e, f, g, h, a, b, K[i + 6], WX(i + 6), x0, x1);
+			ROUND(b, c, d, e, f, g, h, a, K[i + 7], WX(i + 7), x1, x0);
+			ROUND(a, b, c, d, e, f, g, h, K[i + 8], WX(i + 8), x0, x1);
+			ROUND(h, a, b, c, d, e, f, g, K[i + 9], WX(i + 9), x1, x0);
+			ROUND(g, h, a, b, c, d, e, f, K[i + 10], WX(i + 10), x0, x1);
+			ROUND(f, g, h, a, b, c, d, e, K[i + 11], WX(i + 11), x1, x0);
+			ROUND(e, f, g, h, a, b, c, d, K[i + 12], WX(i + 12), x0, x1);
+			ROUND(d, e, f, g, h, a, b, c, K[i + 13], WX(i + 13), x1, x0);
+			ROUND(c, d, e, f, g, h, a, b, K[i + 14], WX(i + 14), x0, x1);
+			ROUND(b, c, d, e, f, g, h, a, K[i + 15], WX(i + 15), x1, x0);
 		}
 
 		state[0] += a;

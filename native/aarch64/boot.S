@@ -1,0 +1,63 @@
+/*
+ * boot.S - aarch64 entry.  QEMU virt enters the ELF at EL1 (EL2 with
+ * virtualization=on: drop to EL1), MMU off, x0 = 0 for an ELF kernel
+ * (the DTB is then at the start of RAM) or the DTB address.  Installs
+ * VBAR_EL1 first so a fault anywhere in boot exits non-zero, enables
+ * FP/SIMD for payloads, sets up the boot stack, clears .bss and calls
+ * a64_main(dtb).
+ */
+	.section .text.boot, "ax"
+	.globl	_start
+	.type	_start, %function
+_start:
+	mov	x19, x0				/* DTB (or 0) */
+	mrs	x1, CurrentEL
+	lsr	x1, x1, #2
+	cmp	x1, #2
+	b.ne	1f
+	/* EL2: EL1 is AArch64, may use the physical timer and counter. */
+	mov	x1, #(1 << 31)			/* HCR_EL2.RW */
+	msr	hcr_el2, x1
+	mrs	x1, cnthctl_el2
+	orr	x1, x1, #3			/* EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	mov	x1, #0x3c5			/* EL1h, DAIF masked */
+	msr	spsr_el2, x1
+	adr	x1, 1f
+	msr	elr_el2, x1
+	eret
+1:
+	adr	x1, a64_vectors
+	msr	vbar_el1, x1
+	mov	x1, #(3 << 20)			/* CPACR_EL1.FPEN: no FP traps */
+	msr	cpacr_el1, x1
+	msr	daifset, #0xf
+	isb
+	adrp	x1, a64_boot_stack_top
+	add	x1, x1, :lo12:a64_boot_stack_top
+	mov	sp, x1
+	/* Clear .bss (16-byte aligned, size a multiple of 16). */
+	adrp	x1, __bss_start
+	add	x1, x1, :lo12:__bss_start
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
+2:	cmp	x1, x2
+	b.hs	3f
+	stp	xzr, xzr, [x1], #16
+	b	2b
+3:	mov	x0, x19
+	bl	a64_main
+4:	wfi
+	b	4b
+	.size	_start, . - _start
+
+	.bss
+	.balign	16
+	.globl	a64_boot_stack_top
+a64_boot_stack:
+	.space	16384
+a64_boot_stack_top:
+	.globl	a64_trap_stack_top
+	.space	8192
+a64_trap_stack_top:

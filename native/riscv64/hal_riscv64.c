@@ -1,0 +1,375 @@
+/*
+ * hal_riscv64.c - the riscv64 platform: boot (rv_main), console, time,
+ * timer and interrupts, contexts, trap reports, entropy and exit.
+ *
+ * Everything board-specific comes from the DTB that a1 points to (UART,
+ * timebase, memory, initrd, exit device), so one image serves QEMU virt
+ * and boards; QEMU virt's values are the fallbacks.
+ *
+ * Timer: SBI TIME extension (set_timer) + sie.STIE; hal_idle is wfi.  No
+ * Sstc (the VisionFive 2's U74 has none).
+ */
+#include <rumpk/hal.h>
+#include <rumpk/kernel.h>
+#include <rumpk/klib.h>
+#include <rumpk/sched.h>
+#include <rumpk/siphash.h>
+#include <rumpk/status.h>
+
+#include "fdt.h"
+#include "riscv.h"
+#include "uart16550.h"
+
+/* ---- console ------------------------------------------------------- */
+
+static struct uart16550 uart = {
+	.base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
+	.access = UART16550_MMIO,
+};
+
+void hal_console_putc(char c)
+{
+	if (c == '\n')
+		uart16550_putc(&uart, '\r');
+	uart16550_putc(&uart, c);
+}
+
+int hal_console_getc(void)
+{
+	return uart16550_getc(&uart);
+}
+
+/* ---- time and timer ------------------------------------------------ */
+
+static uint64_t timebase = 10000000; /* Hz; from /cpus timebase-frequency */
+static uint64_t boot_ticks;
+static uint64_t armed = UINT64_MAX;   /* deadline in ns */
+
+static uint64_t ticks_to_ns(uint64_t t)
+{
+	return t / timebase * 1000000000ull +
+	       t % timebase * 1000000000ull / timebase;
+}
+
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns / 1000000000ull * timebase +
+	       (ns % 1000000000ull * timebase + 999999999ull) / 1000000000ull;
+}
+
+uint64_t hal_now_ns(void)
+{
+	return ticks_to_ns(rv_rdtime() - boot_ticks);
+}
+
+static void sbi_set_timer(uint64_t ticks)
+{
+	sbi_call(SBI_EXT_TIME, 0, ticks, 0, 0);
+}
+
+void hal_timer_arm(uint64_t deadline_ns)
+{
+	armed = deadline_ns;
+	if (deadline_ns == UINT64_MAX) {
+		csr_clear(sie, SIE_STIE);
+		sbi_set_timer(UINT64_MAX);
+		return;
+	}
+	sbi_set_timer(boot_ticks + ns_to_ticks(deadline_ns));
+	csr_set(sie, SIE_STIE);
+}
+
+static void timer_irq(void)
+{
+	/* Clear STIP (a far-future compare) before running the core's isr,
+	 * which may arm the next deadline. */
+	sbi_set_timer(UINT64_MAX);
+	csr_clear(sie, SIE_STIE);
+	if (armed != UINT64_MAX && hal_now_ns() >= armed) {
+		armed = UINT64_MAX;
+		rk_timer_isr();
+	} else if (armed != UINT64_MAX) {
+		hal_timer_arm(armed); /* early: rounding; try again */
+	}
+}
+
+/* ---- interrupts --------------------------------------------------- */
+
+hal_irq_state_t hal_irq_save(void)
+{
+	unsigned long s;
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) : : "memory");
+	return s & SSTATUS_SIE;
+}
+
+void hal_irq_restore(hal_irq_state_t state)
+{
+	if (state & SSTATUS_SIE)
+		csr_set(sstatus, SSTATUS_SIE);
+}
+
+/* No external interrupt controller driver yet (PLIC comes with the
+ * first interrupt-driven device): no line exists. */
+int hal_irq_attach(unsigned line, hal_irq_handler_t handler, void *arg)
+{
+	(void)line;
+	(void)handler;
+	(void)arg;
+	return -1;
+}
+
+void hal_irq_mask(unsigned line)
+{
+	(void)line;
+}
+
+void hal_irq_unmask(unsigned line)
+{
+	(void)line;
+}
+
+/* Called with SIE off.  wfi wakes on any pending interrupt enabled in
+ * sie even while sstatus.SIE is clear, so no wake-up is lost between the
+ * scheduler's last look and the wait; opening SIE for a moment then lets
+ * the trap handler run it. */
+void hal_idle(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+	csr_set(sstatus, SSTATUS_SIE);
+	csr_clear(sstatus, SSTATUS_SIE);
+}
+
+/* ---- contexts ------------------------------------------------------ */
+
+struct hal_ctx {
+	void *sp;
+};
+
+static struct hal_ctx boot_ctx;
+
+extern void rv_ctx_start(void);
+
+hal_ctx_t *hal_ctx_init(void *stack, size_t size, void (*entry)(void *),
+                        void *arg)
+{
+	uintptr_t top = ((uintptr_t)stack + size - sizeof(struct hal_ctx)) &
+	                ~(uintptr_t)15;
+	struct hal_ctx *c = (struct hal_ctx *)top;
+	uint64_t *frame = (uint64_t *)(top - 112);
+	rk_memset(frame, 0, 112);
+	frame[0] = (uint64_t)(uintptr_t)rv_ctx_start; /* ra */
+	frame[1] = (uint64_t)(uintptr_t)entry;        /* s0 */
+	frame[2] = (uint64_t)(uintptr_t)arg;          /* s1 */
+	c->sp = frame;
+	return c;
+}
+
+hal_ctx_t *hal_ctx_boot(void)
+{
+	return &boot_ctx;
+}
+
+_Noreturn void rv_fiber_returned(void);
+_Noreturn void rv_fiber_returned(void)
+{
+	rk_panic("fiber entry returned");
+}
+
+/* ---- traps --------------------------------------------------------- */
+
+static const char *const exc_names[] = {
+	[0] = "instruction address misaligned",
+	[1] = "instruction access fault",
+	[2] = "illegal instruction",
+	[3] = "breakpoint",
+	[4] = "load address misaligned",
+	[5] = "load access fault",
+	[6] = "store/AMO address misaligned",
+	[7] = "store/AMO access fault",
+	[8] = "environment call from U-mode",
+	[9] = "environment call from S-mode",
+	[12] = "instruction page fault",
+	[13] = "load page fault",
+	[15] = "store/AMO page fault",
+};
+
+void rv_trap(struct rv_frame *f)
+{
+	unsigned long cause = f->scause;
+
+	if (cause & SCAUSE_IRQ) {
+		unsigned long irq = cause & ~SCAUSE_IRQ;
+		if (irq == IRQ_S_TIMER) {
+			timer_irq();
+			return;
+		}
+		rk_printf("\n[TRAP] unexpected interrupt %lu (scause 0x%lx) "
+		          "at pc=0x%lx\n",
+		          irq, cause, f->sepc);
+		hal_exit(RK_EXIT_TRAP);
+	}
+
+	const char *name = cause < RK_ARRAY_SIZE(exc_names) && exc_names[cause]
+	                           ? exc_names[cause]
+	                           : "unknown exception";
+	struct rk_fiber *cur = rk_fiber_current();
+	if ((cause == 13 || cause == 15) && rv_guard_page_of(f->stval)) {
+		struct rk_fiber *g = rk_fiber_by_guard(f->stval, 4096);
+		rk_printf("\n[PANIC] stack overflow in fiber '%s': fault at "
+		          "0x%lx in its guard page, pc 0x%lx\n",
+		          g ? g->name : (cur ? cur->name : "?"), f->stval,
+		          f->sepc);
+		hal_exit(RK_EXIT_STACK);
+	}
+	rk_printf("\n[TRAP] %s (scause %lu) at pc=0x%lx addr=0x%lx ra=0x%lx "
+	          "sp=0x%lx fiber '%s'\n",
+	          name, cause, f->sepc, f->stval, f->x[1], f->x[2],
+	          cur ? cur->name : "(boot)");
+	hal_exit(RK_EXIT_TRAP);
+}
+
+/* ---- entropy and exit --------------------------------------------- */
+
+static const void *dtb;
+static size_t dtb_size;
+static uintptr_t test_dev; /* sifive,test0 (QEMU's exit device), or 0 */
+
+void hal_boot_entropy(uint8_t key[16])
+{
+	/* Best effort: the timer (how long the boot took) and the DTB,
+	 * which holds /chosen/rng-seed on QEMU 7.1+. */
+	uint8_t k[16];
+	uint64_t t = rv_rdtime();
+	for (unsigned i = 0; i < 16; i++)
+		k[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(0x5a + i);
+	uint64_t a = rk_siphash24(k, dtb, dtb ? dtb_size : 0);
+	t = rv_rdtime();
+	uint64_t b = rk_siphash24(k, &t, sizeof(t)) ^ a;
+	for (unsigned i = 0; i < 8; i++) {
+		key[i] = (uint8_t)(a >> (8 * i));
+		key[8 + i] = (uint8_t)(b >> (8 * i));
+	}
+}
+
+_Noreturn void hal_exit(int status)
+{
+	(void)hal_irq_save();
+	rk_printf("[EXIT] status %d\n", status);
+	if (test_dev) {
+		uint32_t v = status == 0 ? 0x5555u
+		                         : ((uint32_t)status << 16) | 0x3333u;
+		*(volatile uint32_t *)test_dev = v;
+	}
+	/* No exit device (a board): SBI system reset, shutdown. */
+	sbi_call(SBI_EXT_SRST, 0, 0, status == 0 ? 0 : 1, 0);
+	for (;;)
+		__asm__ volatile("wfi");
+}
+
+/* ---- boot --------------------------------------------------------- */
+
+#define MAX_RAM 8
+#define MAX_RESV 24
+#define DTB_MAX (16u << 20) /* bound for the header check */
+
+static struct rk_fdt fdt;
+static struct rv_region ram[MAX_RAM], resv[MAX_RESV];
+static unsigned nram, nresv;
+
+static void add_resv(uint64_t base, uint64_t size)
+{
+	if (size && nresv < MAX_RESV)
+		resv[nresv++] = (struct rv_region){base, size};
+}
+
+static void console_from_dtb(void)
+{
+	static const char *const compat[] = {"ns16550a", "ns16550",
+	                                     "snps,dw-apb-uart"};
+	int node = rk_fdt_stdout(&fdt);
+	for (unsigned i = 0; node < 0 && i < RK_ARRAY_SIZE(compat); i++)
+		node = rk_fdt_find_compatible(&fdt, -1, compat[i]);
+	uint64_t base, size;
+	uint32_t v;
+	if (node < 0 || rk_fdt_reg(&fdt, node, 0, &base, &size) < 0)
+		return;
+	uart.base = (uintptr_t)base;
+	uart.reg_shift =
+	        rk_fdt_getprop_u32(&fdt, node, "reg-shift", &v) == 0 ? v : 0;
+	uart.reg_io_width =
+	        rk_fdt_getprop_u32(&fdt, node, "reg-io-width", &v) == 0 ? v : 1;
+}
+
+static void memory_from_dtb(void)
+{
+	uint64_t b, s;
+	for (unsigned i = 0;
+	     nram < MAX_RAM && rk_fdt_memory(&fdt, i, &b, &s) == 0; i++)
+		ram[nram++] = (struct rv_region){b, s};
+	for (unsigned i = 0; rk_fdt_rsvmap(&fdt, i, &b, &s) == 0; i++)
+		add_resv(b, s);
+	/* OpenSBI describes its own region as /reserved-memory/mmode_resv*
+	 * (and PMP-protects it): everything with a reg there stays out of
+	 * the page allocator. */
+	int rm = rk_fdt_path_offset(&fdt, "/reserved-memory");
+	for (int n = rm >= 0 ? rk_fdt_first_subnode(&fdt, rm) : -1; n >= 0;
+	     n = rk_fdt_next_subnode(&fdt, n))
+		for (unsigned i = 0; rk_fdt_reg(&fdt, n, i, &b, &s) == 0; i++)
+			add_resv(b, s);
+	/* Below the kernel is the firmware's (OpenSBI at RAM + 0): keep it
+	 * even when the DTB forgets to say so. */
+	uint64_t k = (uint64_t)(uintptr_t)_start;
+	for (unsigned i = 0; i < nram; i++)
+		if (ram[i].base <= k && k < ram[i].base + ram[i].size)
+			add_resv(ram[i].base, k - ram[i].base);
+}
+
+_Noreturn void rv_main(unsigned long hartid, const void *dtb_pa);
+_Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
+{
+	static struct rk_boot boot;
+	uint64_t v, b, s;
+
+	(void)hartid; /* the boot hart; others never get here (boot.S) */
+	boot_ticks = rv_rdtime();
+	int err = rk_fdt_init(&fdt, dtb_pa, DTB_MAX);
+	if (err == 0) {
+		dtb = dtb_pa;
+		dtb_size = fdt.totalsize;
+		console_from_dtb();
+	}
+	uart16550_init(&uart, 0, 0);
+	if (err) {
+		rk_printf("[BOOT] no usable device tree at %p (a1): %s\n",
+		          dtb_pa, rk_fdt_strerror(err));
+		hal_exit(RK_EXIT_PANIC);
+	}
+	if (rk_fdt_timebase(&fdt, &v) == 0 && v)
+		timebase = v;
+	int t = rk_fdt_find_compatible(&fdt, -1, "sifive,test0");
+	if (t >= 0 && rk_fdt_reg(&fdt, t, 0, &b, &s) == 0)
+		test_dev = (uintptr_t)b;
+
+	memory_from_dtb();
+	if (!nram) {
+		rk_puts("[BOOT] no /memory in the device tree");
+		hal_exit(RK_EXIT_PANIC);
+	}
+	add_resv((uint64_t)(uintptr_t)dtb, dtb_size);
+	uint64_t is, ie;
+	if (rk_fdt_initrd(&fdt, &is, &ie) == 0 && ie >= is) {
+		/* An empty initrd still means "run these payloads": none. */
+		boot.initrd = (const void *)(uintptr_t)is;
+		boot.initrd_len = (size_t)(ie - is);
+		boot.has_payloads = true;
+		add_resv(is, ie - is);
+	}
+	rv_mem_init(ram, nram, resv, nresv);
+
+	boot.platform = "qemu-virt";
+	const char *model =
+	        rk_fdt_getprop_str(&fdt, rk_fdt_path_offset(&fdt, "/"), "model");
+	if (model && rk_strncmp(model, "riscv-virtio", 12) != 0)
+		boot.platform = model;
+	hal_exit(rk_kmain(&boot));
+}

@@ -1,0 +1,174 @@
+/*
+ * mmu.c - page tables and the memory half of hal.h.
+ *
+ * boot.S identity maps 0..4 GiB with 2 MiB pages.  x86_mmu_init then sets
+ * the final permissions: the kernel image in 4 KiB pages (text RX, rodata
+ * R+NX, data/bss RW+NX), page 0 unmapped (NULL faults), everything else
+ * RW+NX.  A 2 MiB page is split into a 4 KiB page table (taken from the
+ * pmm) the first time a page inside it needs its own permissions: payload
+ * memory sealed R+X, stack guard pages unmapped.  Nothing is ever W and X.
+ * Without NX (CPUs that lack it) "NX" pages are executable.
+ */
+#include <rumpk/hal.h>
+#include <rumpk/klib.h>
+
+#include "pmm.h"
+#include "x86.h"
+
+#define PTE_P (1ull << 0)
+#define PTE_W (1ull << 1)
+#define PTE_PWT (1ull << 3)
+#define PTE_PCD (1ull << 4)
+#define PTE_PS (1ull << 7)
+#define PTE_ADDR 0x000ffffffffff000ull
+#define PAGE 4096ull
+#define BIG (2ull << 20)
+#define MAPPED_TOP (4ull << 30)
+
+static uint64_t nx;
+
+static void flush_all(void)
+{
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3)::"memory");
+}
+
+static void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* The 4 KiB entry for va, splitting its 2 MiB page if needed; NULL when
+ * va is beyond the identity map or no page table can be had. */
+static uint64_t *pte_of(uint64_t va)
+{
+	if (va >= MAPPED_TOP)
+		return NULL;
+	uint64_t *pde = &boot_pd[va / BIG];
+	if (*pde & PTE_PS) {
+		uint64_t *pt = rk_pmm_alloc_pages(1);
+		if (!pt)
+			return NULL;
+		uint64_t base = *pde & PTE_ADDR & ~(BIG - 1);
+		uint64_t flags = *pde & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | nx);
+		for (unsigned i = 0; i < 512; i++)
+			pt[i] = (base + i * PAGE) | flags;
+		/* Leaf entries carry the restrictions; the directory entry
+		 * allows everything. */
+		*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+		flush_all();
+	}
+	uint64_t *pt = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
+	return &pt[(va / PAGE) % 512];
+}
+
+/* Sets the flags of every page of [va, va+len); -1 when a page table
+ * could not be allocated. */
+static int set_pages(uint64_t va, uint64_t len, uint64_t flags)
+{
+	for (uint64_t a = va & ~(PAGE - 1); a < va + len; a += PAGE) {
+		uint64_t *pte = pte_of(a);
+		if (!pte)
+			return -1;
+		*pte = flags ? (a | flags) : 0;
+		invlpg(a);
+	}
+	return 0;
+}
+
+/* The final flags of a page of the first 2 MiB blocks (the image's). */
+static uint64_t image_flags(uint64_t a)
+{
+	if (a == 0)
+		return 0; /* NULL faults */
+	if (a >= (uint64_t)(uintptr_t)__image_start &&
+	    a < (uint64_t)(uintptr_t)__text_end)
+		return PTE_P; /* text: R+X */
+	if (a >= (uint64_t)(uintptr_t)__text_end &&
+	    a < (uint64_t)(uintptr_t)__rodata_end)
+		return PTE_P | nx; /* rodata: R */
+	return PTE_P | PTE_W | nx;
+}
+
+void x86_mmu_init(void)
+{
+	nx = x86_has_nx ? 1ull << 63 : 0;
+	/* The blocks holding page 0 and the image get 4 KiB tables, filled
+	 * before they are installed (we run from one of them). */
+	uint64_t end = (uint64_t)(uintptr_t)__image_end;
+	for (uint64_t blk = 0; blk < end; blk += BIG) {
+		uint64_t *pt = rk_pmm_alloc_pages(1);
+		if (!pt)
+			rk_panic("mmu: no memory for the kernel's page tables");
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t a = blk + i * PAGE;
+			uint64_t f = image_flags(a);
+			pt[i] = f ? a | f : 0;
+		}
+		boot_pd[blk / BIG] = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+	}
+	for (unsigned i = 0; i < 4 * 512; i++)
+		if (boot_pd[i] & PTE_PS)
+			boot_pd[i] |= nx;
+	flush_all();
+}
+
+void x86_mmu_device(uint64_t pa, uint64_t len)
+{
+	if (set_pages(pa, len, PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx))
+		rk_panic("mmu: cannot map device memory at 0x%llx",
+		         (unsigned long long)pa);
+}
+
+static size_t pages(size_t size)
+{
+	return (size + PAGE - 1) / PAGE;
+}
+
+/* Stacks: one more page below the stack, unmapped: an overflow faults
+ * there (trap.c reports it with rk_fiber_by_guard). */
+void *hal_stack_alloc(size_t size)
+{
+	uint8_t *m = rk_pmm_alloc_pages(pages(size) + 1);
+	if (!m)
+		return NULL;
+	if (set_pages((uint64_t)(uintptr_t)m, PAGE, 0) != 0) {
+		rk_pmm_free_pages(m, pages(size) + 1);
+		return NULL;
+	}
+	return m + PAGE;
+}
+
+void hal_stack_free(void *stack, size_t size)
+{
+	if (!stack)
+		return;
+	uint8_t *m = (uint8_t *)stack - PAGE;
+	(void)set_pages((uint64_t)(uintptr_t)m, PAGE, PTE_P | PTE_W | nx);
+	rk_pmm_free_pages(m, pages(size) + 1);
+}
+
+/* Fresh pages are RW+NX already (pages are only ever made something
+ * else between seal and free). */
+void *hal_exec_alloc(size_t size)
+{
+	if (size == 0)
+		return NULL;
+	return rk_pmm_alloc_pages(pages(size));
+}
+
+int hal_exec_seal(void *p, size_t size)
+{
+	/* x86 keeps instruction fetch coherent with stores: the TLB
+	 * flush in set_pages is all the "cache sync" it needs. */
+	return set_pages((uint64_t)(uintptr_t)p, size, PTE_P);
+}
+
+void hal_exec_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	if (set_pages((uint64_t)(uintptr_t)p, size, PTE_P | PTE_W | nx) != 0)
+		rk_panic("mmu: cannot unseal %p", p);
+	rk_pmm_free_pages(p, pages(size));
+}

