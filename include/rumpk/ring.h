@@ -139,7 +139,8 @@ static inline void rk_ring_publish(struct rk_ring *r, uint64_t first,
 		atomic_store_explicit(&r->cursor, first + n,
 		                      memory_order_release);
 	}
-	if (atomic_load_explicit(&r->waiters, memory_order_relaxed))
+	if (r->wait == RK_WAIT_BLOCK &&
+	    atomic_load_explicit(&r->waiters, memory_order_relaxed))
 		rk__ring_wake(&r->not_empty, r);
 }
 
@@ -170,7 +171,8 @@ static inline void rk_ring_release(struct rk_ring_consumer *c, uint64_t n)
 	c->next += n;
 	atomic_store_explicit(&c->seq, c->next, memory_order_release);
 	struct rk_ring *r = c->ring;
-	if (atomic_load_explicit(&r->waiters, memory_order_relaxed))
+	if (r->wait == RK_WAIT_BLOCK &&
+	    atomic_load_explicit(&r->waiters, memory_order_relaxed))
 		rk__ring_wake(&r->not_full, r);
 }
 

@@ -1,7 +1,14 @@
 /*
- * boot.S - aarch64 entry.  QEMU virt enters the ELF at EL1 (EL2 with
+ * boot.S - aarch64 entry.  QEMU virt enters at EL1 (EL2 with
  * virtualization=on: drop to EL1), MMU off, x0 = 0 for an ELF kernel
- * (the DTB is then at the start of RAM) or the DTB address.  Installs
+ * (the DTB is then at the start of RAM) or the DTB address.
+ *
+ * The first 64 bytes are a Linux arm64 Image header, so the same bytes
+ * boot as an ELF (entry _start: the header's first word branches over
+ * it) and, flattened with objcopy -O binary, as an Image: QEMU loads only
+ * an Image (not an ELF) with -initrd and puts linux,initrd-start/-end in
+ * /chosen; U-Boot's booti takes it too.  text_offset 0x200000 puts it at
+ * the link address 0x40200000 on QEMU virt.  Installs
  * VBAR_EL1 first so a fault anywhere in boot exits non-zero, enables
  * FP/SIMD for payloads, sets up the boot stack, clears .bss and calls
  * a64_main(dtb).
@@ -10,6 +17,15 @@
 	.globl	_start
 	.type	_start, %function
 _start:
+	b	a64_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	0x200000			/* text_offset */
+	.quad	__kernel_size			/* image_size (with .bss) */
+	.quad	0x2				/* flags: LE, 4 KiB pages */
+	.quad	0, 0, 0				/* res2-res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5 */
+a64_entry:
 	mov	x19, x0				/* DTB (or 0) */
 	mrs	x1, CurrentEL
 	lsr	x1, x1, #2

@@ -76,7 +76,8 @@ a64_bbm_replace:
 	ret
 	.size	a64_bbm_replace, . - a64_bbm_replace
 
-/* _Noreturn void a64_semihost_exit(uint64_t op (x0), void *block (x1)) */
+/* uint64_t a64_semihost_call(uint64_t op (x0), const void *block (x1)):
+ * a semihosting call (needs QEMU -semihosting; traps otherwise). */
 	.globl	a64_semihost_call
 	.type	a64_semihost_call, %function
 a64_semihost_call:

@@ -36,6 +36,17 @@ static void bit_clear(size_t b)
 	bitmap[b >> 6] &= ~(1ull << (b & 63));
 }
 
+/* Sets bits [b, b+n), a word at a time where it can. */
+static void set_bits(size_t b, size_t n)
+{
+	for (; n && (b & 63); n--)
+		bit_set(b++);
+	for (; n >= 64; n -= 64, b += 64)
+		bitmap[b >> 6] = ~0ull;
+	for (; n; n--)
+		bit_set(b++);
+}
+
 /* Adds [base, end) (page aligned), leaving out what a range holds already. */
 static void add_pages(uint64_t base, uint64_t end)
 {
@@ -64,8 +75,7 @@ static void add_pages(uint64_t base, uint64_t end)
 			return;
 		ranges[nranges++] = (struct range){base, (size_t)n, bits_used};
 	}
-	for (size_t b = bits_used; b < bits_used + n; b++)
-		bit_set(b);
+	set_bits(bits_used, (size_t)n);
 	bits_used += (size_t)n;
 	nfree += (size_t)n;
 }

@@ -92,9 +92,10 @@ _start32:
 	jz 4f
 	or $(1 << 11), %eax
 4:	wrmsr
-	/* CR0: PG, WP, NE, MP, PE; EM and TS off (SSE usable). */
+	/* CR0: PG, WP, NE, MP, PE; EM and TS off (SSE usable); CD and NW
+	 * off: caches on, whatever the firmware left (reset sets both). */
 	mov %cr0, %eax
-	and $~((1 << 2) | (1 << 3)), %eax
+	and $~((1 << 30) | (1 << 29) | (1 << 2) | (1 << 3)), %eax
 	or $((1 << 31) | (1 << 16) | (1 << 5) | (1 << 1) | 1), %eax
 	mov %eax, %cr0
 

@@ -1,0 +1,294 @@
+/*
+ * mmu.c - aarch64 page tables and the HAL's memory functions.
+ *
+ * 4 KiB granule, 39-bit VA (T0SZ 25, walks start at level 1), identity
+ * map.  MAIR: index 0 normal write-back (RAM), index 1 device nGnRE.
+ * RAM is RW+XN, except the kernel's text (RX) and rodata (R); everything
+ * else below 4 GiB is device memory (XN).  SCTLR.WXN is set as well, so
+ * the hardware refuses W+X even if a descriptor said otherwise.
+ *
+ * Large blocks (1 GiB, 2 MiB) are split into tables when a page in them
+ * changes permissions: at boot directly, with the MMU on through
+ * break-before-make (a64_bbm_replace).  Payload memory is RW+XN until
+ * hal_exec_seal makes it RX (read-only): D-cache clean to PoU, TLBI,
+ * DSB, IC IALLU, DSB, ISB.  Fiber stacks get an unmapped guard page
+ * below them.
+ */
+#include <rumpk/hal.h>
+#include <rumpk/klib.h>
+
+#include "a64.h"
+#include "pmm.h"
+
+#define DESC_BLOCK 1ull
+#define DESC_TABLE 3ull /* table at levels 1-2, page at level 3 */
+#define ATTR_IDX(n) ((uint64_t)(n) << 2)
+#define AP_RO (2ull << 6)
+#define SH_INNER (3ull << 8)
+#define AF (1ull << 10)
+#define PXN (1ull << 53)
+#define UXN (1ull << 54)
+#define OA_MASK 0x0000fffffffff000ull
+
+#define ATTR_RW (ATTR_IDX(0) | SH_INNER | AF | PXN | UXN)
+#define ATTR_RX (ATTR_IDX(0) | SH_INNER | AF | AP_RO | UXN)
+#define ATTR_R (ATTR_IDX(0) | SH_INNER | AF | AP_RO | PXN | UXN)
+#define ATTR_DEV (ATTR_IDX(1) | AF | PXN | UXN)
+
+#define L1_SHIFT 30
+#define L2_SHIFT 21
+#define L3_SHIFT 12
+#define VA_LIMIT (1ull << 39)
+
+static uint64_t l1[512] __attribute__((aligned(4096)));
+static bool mmu_on;
+
+bool a64_mmu_enabled(void)
+{
+	return mmu_on;
+}
+
+/* The table under entry *e (a level whose entries cover 1 << shift),
+ * created or split from a block as needed.  NULL when out of pages. */
+static uint64_t *next_table(uint64_t *e, unsigned shift, uint64_t va)
+{
+	uint64_t d = *e;
+	if ((d & 3) == DESC_TABLE)
+		return (uint64_t *)(uintptr_t)(d & OA_MASK);
+	uint64_t *t = rk_pmm_alloc_pages(1); /* zeroed: all invalid */
+	if (!t)
+		return NULL;
+	if (d & 1) {
+		/* Replicate the block's attributes one level down. */
+		unsigned cs = shift - 9;
+		uint64_t base = d & OA_MASK & ~((1ull << shift) - 1);
+		uint64_t attrs = d & ~OA_MASK & ~3ull;
+		uint64_t type = cs == L3_SHIFT ? DESC_TABLE : DESC_BLOCK;
+		for (uint64_t i = 0; i < 512; i++)
+			t[i] = (base + (i << cs)) | attrs | type;
+	}
+	uint64_t nd = (uint64_t)(uintptr_t)t | DESC_TABLE;
+	if (mmu_on) {
+		a64_dsb_ish(); /* the new table is visible to the walker */
+		if (d & 1)
+			a64_bbm_replace(e, nd, va & ~((1ull << shift) - 1));
+		else {
+			*e = nd;
+			a64_dsb_ish();
+			a64_isb();
+		}
+	} else {
+		*e = nd;
+	}
+	return t;
+}
+
+/* Identity map [va, end) with attr, in the largest blocks that fit
+ * (1 GiB ones only with l1_blocks).  Boot only: with the MMU on use
+ * a64_mmu_protect. */
+static int map(uint64_t va, uint64_t end, uint64_t attr, bool l1_blocks)
+{
+	const uint64_t gib = 1ull << L1_SHIFT, mib2 = 1ull << L2_SHIFT;
+	va &= ~(A64_PAGE - 1);
+	while (va < end) {
+		uint64_t *e1 = &l1[(va >> L1_SHIFT) & 511];
+		if (l1_blocks && !(va & (gib - 1)) && end - va >= gib &&
+		    (*e1 & 3) != DESC_TABLE) {
+			*e1 = va | attr | DESC_BLOCK;
+			va += gib;
+			continue;
+		}
+		uint64_t *l2 = next_table(e1, L1_SHIFT, va);
+		if (!l2)
+			return -1;
+		uint64_t *e2 = &l2[(va >> L2_SHIFT) & 511];
+		if (!(va & (mib2 - 1)) && end - va >= mib2 &&
+		    (*e2 & 3) != DESC_TABLE) {
+			*e2 = va | attr | DESC_BLOCK;
+			va += mib2;
+			continue;
+		}
+		uint64_t *l3 = next_table(e2, L2_SHIFT, va);
+		if (!l3)
+			return -1;
+		l3[(va >> L3_SHIFT) & 511] = va | attr | DESC_TABLE;
+		va += A64_PAGE;
+	}
+	return 0;
+}
+
+/* The level-3 entry of a mapped RAM page, splitting blocks; NULL if the
+ * address is not mapped normal memory. */
+static uint64_t *page_entry(uint64_t va)
+{
+	if (va >= VA_LIMIT)
+		return NULL;
+	uint64_t *e1 = &l1[(va >> L1_SHIFT) & 511];
+	if (!(*e1 & 1))
+		return NULL;
+	uint64_t *l2 = next_table(e1, L1_SHIFT, va);
+	if (!l2)
+		return NULL;
+	uint64_t *e2 = &l2[(va >> L2_SHIFT) & 511];
+	if (!(*e2 & 1))
+		return NULL;
+	uint64_t *l3 = next_table(e2, L2_SHIFT, va);
+	return l3 ? &l3[(va >> L3_SHIFT) & 511] : NULL;
+}
+
+int a64_mmu_protect(uint64_t va, uint64_t len, enum a64_prot prot)
+{
+	static const uint64_t attr[] = {
+		[A64_PROT_NONE] = 0, [A64_PROT_RW] = ATTR_RW,
+		[A64_PROT_RX] = ATTR_RX, [A64_PROT_R] = ATTR_R,
+	};
+	if ((va | len) & (A64_PAGE - 1) || (unsigned)prot > A64_PROT_R)
+		return -1;
+	for (uint64_t p = va; p < va + len; p += A64_PAGE) {
+		uint64_t *e = page_entry(p);
+		if (!e)
+			return -1;
+		/* Only permissions change (or the entry goes away), never
+		 * the output address or memory type: no break-before-make. */
+		*e = prot == A64_PROT_NONE ? 0 : (p | attr[prot] | DESC_TABLE);
+	}
+	if (mmu_on) {
+		__asm__ volatile("dsb ishst" ::: "memory");
+		for (uint64_t p = va; p < va + len; p += A64_PAGE)
+			__asm__ volatile("tlbi vaae1is, %0" ::"r"(p >> 12)
+			                 : "memory");
+		a64_dsb_ish();
+		a64_isb();
+	}
+	return 0;
+}
+
+int a64_mmu_init(const struct a64_ram *ram, unsigned nram)
+{
+	/* Everything below 4 GiB is device memory, then RAM over it. */
+	if (map(0, 4ull << 30, ATTR_DEV, true) < 0)
+		return -1;
+	/* RAM gets level-2 tables (no 1 GiB blocks), made now, so that a
+	 * split at run time only ever rewrites a level-2 entry. */
+	for (unsigned i = 0; i < nram; i++) {
+		uint64_t b = ram[i].base, e = b + ram[i].size;
+		if (e > VA_LIMIT)
+			e = VA_LIMIT;
+		if (b < e && map(b, e, ATTR_RW, false) < 0)
+			return -1;
+	}
+	uint64_t ks = (uintptr_t)__kernel_start, te = (uintptr_t)__text_end;
+	uint64_t re = (uintptr_t)__rodata_end;
+	if (map(ks, te, ATTR_RX, false) < 0 || map(te, re, ATTR_R, false) < 0)
+		return -1;
+	/* The 2 MiB blocks holding level-2 tables are split now (MMU off):
+	 * break-before-make on a block must never unmap the table that
+	 * holds the entry being rewritten.  (Level-3 tables may live
+	 * anywhere: the walker reads them by physical address.) */
+	for (unsigned i = 0; i < 512; i++) {
+		if ((l1[i] & 3) != DESC_TABLE)
+			continue;
+		uint64_t t = l1[i] & OA_MASK;
+		uint64_t *l1e = &l1[(t >> L1_SHIFT) & 511];
+		if ((*l1e & 3) == DESC_TABLE && !page_entry(t))
+			return -1;
+	}
+
+	uint64_t mair = 0xffull | (0x04ull << 8);
+	uint64_t pa = a64_sysreg_read(id_aa64mmfr0_el1) & 0xf;
+	if (pa > 5)
+		pa = 5;
+	uint64_t tcr = 25ull                 /* T0SZ: 39-bit VA */
+	               | (1ull << 8)         /* IRGN0: WB WA */
+	               | (1ull << 10)        /* ORGN0: WB WA */
+	               | (3ull << 12)        /* SH0: inner shareable */
+	               | (0ull << 14)        /* TG0: 4 KiB */
+	               | (1ull << 23)        /* EPD1: no TTBR1 walks */
+	               | (pa << 32);         /* IPS */
+	a64_sysreg_write(mair_el1, mair);
+	a64_sysreg_write(tcr_el1, tcr);
+	a64_sysreg_write(ttbr0_el1, (uintptr_t)l1);
+	a64_dsb_ish();
+	a64_isb();
+	__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb"
+	                 ::: "memory");
+	uint64_t sctlr = a64_sysreg_read(sctlr_el1);
+	sctlr |= 1ull << 0   /* M */
+	         | 1ull << 2  /* C */
+	         | 1ull << 3  /* SA */
+	         | 1ull << 12 /* I */
+	         | 1ull << 19; /* WXN */
+	sctlr &= ~(1ull << 1); /* A: no alignment faults */
+	a64_sysreg_write(sctlr_el1, sctlr);
+	a64_isb();
+	mmu_on = true;
+	return 0;
+}
+
+/* ---- HAL memory ------------------------------------------------------ */
+
+static size_t pages_of(size_t size)
+{
+	return (size + A64_PAGE - 1) / A64_PAGE;
+}
+
+void *hal_stack_alloc(size_t size)
+{
+	size_t n = pages_of(size);
+	if (n == 0)
+		return NULL;
+	uint8_t *m = rk_pmm_alloc_pages(n + 1);
+	if (!m)
+		return NULL;
+	/* Guard page below the stack: an overflow faults at once. */
+	if (a64_mmu_protect((uintptr_t)m, A64_PAGE, A64_PROT_NONE) < 0) {
+		rk_pmm_free_pages(m, n + 1);
+		return NULL;
+	}
+	return m + A64_PAGE;
+}
+
+void hal_stack_free(void *stack, size_t size)
+{
+	if (!stack)
+		return;
+	uint8_t *m = (uint8_t *)stack - A64_PAGE;
+	if (a64_mmu_protect((uintptr_t)m, A64_PAGE, A64_PROT_RW) < 0)
+		rk_panic("stack guard of %p cannot be remapped", stack);
+	rk_pmm_free_pages(m, pages_of(size) + 1);
+}
+
+void *hal_exec_alloc(size_t size)
+{
+	size_t n = pages_of(size);
+	return n ? rk_pmm_alloc_pages(n) : NULL; /* RAM is RW+XN */
+}
+
+int hal_exec_seal(void *p, size_t size)
+{
+	uintptr_t a = (uintptr_t)p;
+	size_t len = pages_of(size) * A64_PAGE;
+	if (!p || !size || (a & (A64_PAGE - 1)))
+		return -1;
+	/* Clean the new code to the point of unification first. */
+	uint64_t ctr = a64_sysreg_read(ctr_el0);
+	uintptr_t line = 4u << ((ctr >> 16) & 0xf); /* DminLine */
+	for (uintptr_t x = a & ~(line - 1); x < a + size; x += line)
+		__asm__ volatile("dc cvau, %0" ::"r"(x) : "memory");
+	a64_dsb_ish();
+	if (a64_mmu_protect(a, len, A64_PROT_RX) < 0)
+		return -1;
+	__asm__ volatile("ic iallu\n\tdsb ish\n\tisb" ::: "memory");
+	return 0;
+}
+
+void hal_exec_free(void *p, size_t size)
+{
+	if (!p)
+		return;
+	size_t len = pages_of(size) * A64_PAGE;
+	/* Writable again before the pmm zeroes it for the next user. */
+	if (a64_mmu_protect((uintptr_t)p, len, A64_PROT_RW) < 0)
+		rk_panic("exec memory %p cannot be remapped", p);
+	rk_pmm_free_pages(p, pages_of(size));
+}
