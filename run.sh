@@ -72,7 +72,9 @@ qemu)
 	fi
 	rk_cross_build "$arch" "$dir" "${opts[@]}"
 	ninja -C "$dir" >/dev/null || ninja -C "$dir"
-	kernel=$(cat "$dir/native/qemu-kernel-path" 2>/dev/null || echo "$dir/native/rumpk-$arch.elf")
+	kernel="$dir/native/rumpk-$arch.elf"
+	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
+	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
 	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
 	;;
 -h | --help | help)

@@ -223,23 +223,30 @@ enum rk_npl_err rk_npl_load(const void *image, size_t len,
 	enum rk_npl_err err = rk_npl_parse(image, len, pol, &h, diag);
 	if (err != RK_NPL_OK)
 		return err;
-	void *mem = hal_exec_alloc(len);
-	if (!mem)
+	/* The header goes just below a page boundary, the body on it.  len
+	 * is at most 128 + max_body here, so this cannot overflow. */
+	size_t pad = RK_NPL_BODY_ALIGN - RK_NPL_HEADER_SIZE;
+	size_t total = pad + len;
+	uint8_t *base = hal_exec_alloc(total);
+	if (!base)
 		return fail(diag, RK_NPL_ERR_NOMEM,
 		            "memory: could not allocate %zu bytes for the image",
-		            len);
+		            total);
+	uint8_t *mem = base + pad;
 	err = rk_npl_check(image, len, pol, mem, &h, &key, diag);
 	if (err != RK_NPL_OK) {
-		hal_exec_free(mem, len);
+		hal_exec_free(base, total);
 		return err;
 	}
-	if (hal_exec_seal(mem, len) != 0) {
-		hal_exec_free(mem, len);
+	if (hal_exec_seal(base, total) != 0) {
+		hal_exec_free(base, total);
 		return fail(diag, RK_NPL_ERR_SEAL,
-		            "memory: could not make %zu bytes read+exec", len);
+		            "memory: could not make %zu bytes read+exec", total);
 	}
 	out->mem = mem;
 	out->len = len;
+	out->base = base;
+	out->base_len = total;
 	out->hdr = h;
 	out->key_index = key;
 	out->id = rk_id_make(RK_ID_PAYLOAD, ++payload_counter);
@@ -257,7 +264,7 @@ int64_t rk_npl_exec(const struct rk_npl_image *img, const struct rk_api *api)
 
 void rk_npl_unload(struct rk_npl_image *img)
 {
-	if (img->mem)
-		hal_exec_free(img->mem, img->len);
-	img->mem = NULL;
+	if (img->base)
+		hal_exec_free(img->base, img->base_len);
+	img->mem = img->base = NULL;
 }

@@ -73,9 +73,16 @@ struct rk_npl_diag {
 	char msg[200];
 };
 
+/* The loader places the body of its copy on this boundary, so code built
+ * for link address 0 that computes addresses page-relative (aarch64's
+ * adrp, the default code model there) runs as linked. */
+#define RK_NPL_BODY_ALIGN 4096u
+
 struct rk_npl_image {
 	void *mem;            /* the loader's own copy: header + body */
 	size_t len;           /* 128 + body_size */
+	void *base;           /* the allocation holding mem */
+	size_t base_len;
 	struct rk_npl_header hdr;
 	size_t key_index;     /* which trusted key verified it */
 	uint64_t id;          /* SipHash payload ID */

@@ -38,6 +38,11 @@ def main():
         cmd = [sys.executable, args.runner, "--arch", args.arch,
                "--kernel", args.kernel, "--timeout", args.timeout, "--quiet"]
         blob = args.arch in ("aarch64", "riscv64")
+        if args.arch == "aarch64" and name == "empty":
+            # QEMU's arm loader adds no /chosen initrd for an empty file:
+            # the kernel cannot tell it from no initrd and runs the demo.
+            print("%-18s %-10s skipped (QEMU passes no initrd)" % (name, expect))
+            continue
         if blob and name == "empty":
             cmd += ["--expect", "[NPL] 0 payload(s)",
                     "--reject", "[NPL] Executing payload...",
