@@ -177,21 +177,26 @@ _Noreturn void rv_fiber_returned(void)
 
 /* ---- traps --------------------------------------------------------- */
 
-static const char *const exc_names[] = {
-	[0] = "instruction address misaligned",
-	[1] = "instruction access fault",
-	[2] = "illegal instruction",
-	[3] = "breakpoint",
-	[4] = "load address misaligned",
-	[5] = "load access fault",
-	[6] = "store/AMO address misaligned",
-	[7] = "store/AMO access fault",
-	[8] = "environment call from U-mode",
-	[9] = "environment call from S-mode",
-	[12] = "instruction page fault",
-	[13] = "load page fault",
-	[15] = "store/AMO page fault",
-};
+/* A switch, not a table of pointers: no absolute address in data. */
+static const char *exc_name(unsigned long cause)
+{
+	switch (cause) {
+	case 0: return "instruction address misaligned";
+	case 1: return "instruction access fault";
+	case 2: return "illegal instruction";
+	case 3: return "breakpoint";
+	case 4: return "load address misaligned";
+	case 5: return "load access fault";
+	case 6: return "store/AMO address misaligned";
+	case 7: return "store/AMO access fault";
+	case 8: return "environment call from U-mode";
+	case 9: return "environment call from S-mode";
+	case 12: return "instruction page fault";
+	case 13: return "load page fault";
+	case 15: return "store/AMO page fault";
+	default: return "unknown exception";
+	}
+}
 
 void rv_trap(struct rv_frame *f)
 {
@@ -209,9 +214,7 @@ void rv_trap(struct rv_frame *f)
 		hal_exit(RK_EXIT_TRAP);
 	}
 
-	const char *name = cause < RK_ARRAY_SIZE(exc_names) && exc_names[cause]
-	                           ? exc_names[cause]
-	                           : "unknown exception";
+	const char *name = exc_name(cause);
 	struct rk_fiber *cur = rk_fiber_current();
 	if ((cause == 13 || cause == 15) && rv_guard_page_of(f->stval)) {
 		struct rk_fiber *g = rk_fiber_by_guard(f->stval, 4096);
@@ -284,11 +287,11 @@ static void add_resv(uint64_t base, uint64_t size)
 
 static void console_from_dtb(void)
 {
-	static const char *const compat[] = {"ns16550a", "ns16550",
-	                                     "snps,dw-apb-uart"};
 	int node = rk_fdt_stdout(&fdt);
-	for (unsigned i = 0; node < 0 && i < RK_ARRAY_SIZE(compat); i++)
-		node = rk_fdt_find_compatible(&fdt, -1, compat[i]);
+	if (node < 0)
+		node = rk_fdt_find_compatible(&fdt, -1, "ns16550a");
+	if (node < 0)
+		node = rk_fdt_find_compatible(&fdt, -1, "snps,dw-apb-uart");
 	uint64_t base, size;
 	uint32_t v;
 	if (node < 0 || rk_fdt_reg(&fdt, node, 0, &base, &size) < 0)
