@@ -5,6 +5,9 @@
  * load the same image; QEMU's -kernel uses the ELF entry (the same spot).
  * Only one hart runs the kernel: the first to take the lottery ticket;
  * any other hart that arrives parks in wfi (hart ids are never assumed).
+ * The image is a static PIE: loaded away from its link address, it
+ * applies its own R_RISCV_RELATIVE relocations before any C runs.
+ * Everything here is PC-relative (lla), nothing needs the GOT.
  */
 	.section .text.boot, "ax"
 	.option push
@@ -27,25 +30,46 @@ _start:
 rv_entry:
 	csrw	sie, zero
 	csrci	sstatus, 2		/* SIE off */
-	la	t0, rv_trap_vector
+	lla	t0, rv_trap_stack_top
+	csrw	sscratch, t0
+	lla	t0, rv_trap_vector
 	csrw	stvec, t0
-	la	t0, rv_boot_lottery
+	lla	t0, rv_boot_lottery
 	li	t1, 1
 	amoadd.w t1, t1, (t0)
 	bnez	t1, rv_park
 
 	mv	s0, a0
 	mv	s1, a1
-	la	sp, rv_boot_stack_top
-	la	t0, rv_trap_stack_top
-	csrw	sscratch, t0
-	la	t0, __bss_start
-	la	t1, __bss_end
-1:	bgeu	t0, t1, 2f
+	/* delta = where we run - where we were linked.  rv_link_base holds
+	 * _start's link-time address until relocated (the static-PIE link
+	 * writes link-time values, --apply-dynamic-relocs). */
+	lla	t0, _start
+	ld	t1, rv_link_base
+	sub	t2, t0, t1
+	beqz	t2, 3f
+	lla	t3, __rela_start
+	lla	t4, __rela_end
+	li	t6, 3			/* R_RISCV_RELATIVE, no symbol */
+1:	bgeu	t3, t4, 3f
+	ld	t5, 8(t3)		/* r_info */
+	bne	t5, t6, 2f
+	ld	t5, 0(t3)		/* r_offset */
+	ld	a2, 16(t3)		/* r_addend */
+	add	t5, t5, t2
+	add	a2, a2, t2
+	sd	a2, 0(t5)
+2:	addi	t3, t3, 24
+	j	1b
+3:	fence.i
+	lla	sp, rv_boot_stack_top
+	lla	t0, __bss_start
+	lla	t1, __bss_end
+4:	bgeu	t0, t1, 5f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	1b
-2:	mv	a0, s0
+	j	4b
+5:	mv	a0, s0
 	mv	a1, s1
 	call	rv_main
 	/* rv_main does not return; if it does, stop here. */
@@ -56,7 +80,9 @@ rv_park:
 	j	rv_park
 
 	.section .data
-	.balign 4
+	.balign 8
+rv_link_base:
+	.dword	_start
 rv_boot_lottery:
 	.word	0
 

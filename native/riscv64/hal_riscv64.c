@@ -7,7 +7,7 @@
  * and boards; QEMU virt's values are the fallbacks.
  *
  * Timer: SBI TIME extension (set_timer) + sie.STIE; hal_idle is wfi.  No
- * Sstc (the VisionFive 2's U74 has none).
+ * Sstc (the VisionFive 2's U74 has none).  Interrupt lines: plic.c.
  */
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
@@ -37,6 +37,14 @@ void hal_console_putc(char c)
 int hal_console_getc(void)
 {
 	return uart16550_getc(&uart);
+}
+
+/* The console's PLIC line (QEMU virt: 10), 0 when unknown. */
+unsigned rv_console_irq = 10;
+
+void rv_console_rx_irq(bool enable)
+{
+	uart16550_rx_irq(&uart, enable);
 }
 
 /* ---- time and timer ------------------------------------------------ */
@@ -69,14 +77,16 @@ static void sbi_set_timer(uint64_t ticks)
 
 void hal_timer_arm(uint64_t deadline_ns)
 {
+	hal_irq_state_t s = hal_irq_save();
 	armed = deadline_ns;
 	if (deadline_ns == UINT64_MAX) {
 		csr_clear(sie, SIE_STIE);
 		sbi_set_timer(UINT64_MAX);
-		return;
+	} else {
+		sbi_set_timer(boot_ticks + ns_to_ticks(deadline_ns));
+		csr_set(sie, SIE_STIE);
 	}
-	sbi_set_timer(boot_ticks + ns_to_ticks(deadline_ns));
-	csr_set(sie, SIE_STIE);
+	hal_irq_restore(s);
 }
 
 static void timer_irq(void)
@@ -106,26 +116,6 @@ void hal_irq_restore(hal_irq_state_t state)
 {
 	if (state & SSTATUS_SIE)
 		csr_set(sstatus, SSTATUS_SIE);
-}
-
-/* No external interrupt controller driver yet (PLIC comes with the
- * first interrupt-driven device): no line exists. */
-int hal_irq_attach(unsigned line, hal_irq_handler_t handler, void *arg)
-{
-	(void)line;
-	(void)handler;
-	(void)arg;
-	return -1;
-}
-
-void hal_irq_mask(unsigned line)
-{
-	(void)line;
-}
-
-void hal_irq_unmask(unsigned line)
-{
-	(void)line;
 }
 
 /* Called with SIE off.  wfi wakes on any pending interrupt enabled in
@@ -208,6 +198,10 @@ void rv_trap(struct rv_frame *f)
 			timer_irq();
 			return;
 		}
+		if (irq == IRQ_S_EXT) {
+			rv_plic_dispatch();
+			return;
+		}
 		rk_printf("\n[TRAP] unexpected interrupt %lu (scause 0x%lx) "
 		          "at pc=0x%lx\n",
 		          irq, cause, f->sepc);
@@ -233,19 +227,29 @@ void rv_trap(struct rv_frame *f)
 
 /* ---- entropy and exit --------------------------------------------- */
 
-static const void *dtb;
-static size_t dtb_size;
+static struct rk_fdt fdt; /* the boot loader's DTB, once validated */
 static uintptr_t test_dev; /* sifive,test0 (QEMU's exit device), or 0 */
 
 void hal_boot_entropy(uint8_t key[16])
 {
-	/* Best effort: the timer (how long the boot took) and the DTB,
-	 * which holds /chosen/rng-seed on QEMU 7.1+. */
+	/* Best effort: the timer (how long the boot took) and the boot
+	 * loader's seeds, /chosen rng-seed (QEMU 7.1+, U-Boot) and
+	 * kaslr-seed. */
 	uint8_t k[16];
 	uint64_t t = rv_rdtime();
 	for (unsigned i = 0; i < 16; i++)
 		k[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(0x5a + i);
-	uint64_t a = rk_siphash24(k, dtb, dtb ? dtb_size : 0);
+	uint64_t a = 0;
+	if (fdt.blob) {
+		int ch = rk_fdt_path_offset(&fdt, "/chosen");
+		size_t len = 0;
+		const void *seed = rk_fdt_getprop(&fdt, ch, "rng-seed", &len);
+		if (seed)
+			a ^= rk_siphash24(k, seed, len);
+		seed = rk_fdt_getprop(&fdt, ch, "kaslr-seed", &len);
+		if (seed)
+			a ^= rk_siphash24(k, seed, len) << 1;
+	}
 	t = rv_rdtime();
 	uint64_t b = rk_siphash24(k, &t, sizeof(t)) ^ a;
 	for (unsigned i = 0; i < 8; i++) {
@@ -275,7 +279,6 @@ _Noreturn void hal_exit(int status)
 #define MAX_RESV 24
 #define DTB_MAX (16u << 20) /* bound for the header check */
 
-static struct rk_fdt fdt;
 static struct rv_region ram[MAX_RAM], resv[MAX_RESV];
 static unsigned nram, nresv;
 
@@ -301,6 +304,7 @@ static void console_from_dtb(void)
 	        rk_fdt_getprop_u32(&fdt, node, "reg-shift", &v) == 0 ? v : 0;
 	uart.reg_io_width =
 	        rk_fdt_getprop_u32(&fdt, node, "reg-io-width", &v) == 0 ? v : 1;
+	rv_console_irq = rk_fdt_interrupt_cell(&fdt, node, 0, &v) == 0 ? v : 0;
 }
 
 static void memory_from_dtb(void)
@@ -333,14 +337,12 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 	static struct rk_boot boot;
 	uint64_t v, b, s;
 
-	(void)hartid; /* the boot hart; others never get here (boot.S) */
+	/* hartid: the boot hart (others never get here, see boot.S); it
+	 * picks this hart's PLIC context. */
 	boot_ticks = rv_rdtime();
 	int err = rk_fdt_init(&fdt, dtb_pa, DTB_MAX);
-	if (err == 0) {
-		dtb = dtb_pa;
-		dtb_size = fdt.totalsize;
+	if (err == 0)
 		console_from_dtb();
-	}
 	uart16550_init(&uart, 0, 0);
 	if (err) {
 		rk_printf("[BOOT] no usable device tree at %p (a1): %s\n",
@@ -358,7 +360,7 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 		rk_puts("[BOOT] no /memory in the device tree");
 		hal_exit(RK_EXIT_PANIC);
 	}
-	add_resv((uint64_t)(uintptr_t)dtb, dtb_size);
+	add_resv((uint64_t)(uintptr_t)dtb_pa, fdt.totalsize);
 	uint64_t is, ie;
 	if (rk_fdt_initrd(&fdt, &is, &ie) == 0 && ie >= is) {
 		/* An empty initrd still means "run these payloads": none. */
@@ -368,6 +370,9 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 		add_resv(is, ie - is);
 	}
 	rv_mem_init(ram, nram, resv, nresv);
+	if (rv_plic_init(&fdt, hartid) != 0)
+		rk_puts("[BOOT] no PLIC context for this hart: no interrupt "
+		        "lines");
 
 	boot.platform = "qemu-virt";
 	const char *model =

@@ -84,7 +84,14 @@ void rv_mem_init(const struct rv_region *ram, unsigned nram,
                  const struct rv_region *resv, unsigned nresv);
 bool rv_guard_page_of(uintptr_t addr);
 
+/* plic.c: 0 when this hart's S-mode PLIC context was found. */
+struct rk_fdt;
+int rv_plic_init(const struct rk_fdt *t, unsigned long hart);
+void rv_plic_dispatch(void);
+
 /* hal_riscv64.c */
+extern unsigned rv_console_irq; /* the console UART's PLIC line, or 0 */
+void rv_console_rx_irq(bool enable);
 void rv_trap(struct rv_frame *f);
 
 #endif

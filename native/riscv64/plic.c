@@ -1,0 +1,145 @@
+/*
+ * plic.c - the RISC-V Platform-Level Interrupt Controller: interrupt
+ * lines for hal_irq_attach().  A line is a PLIC source number (QEMU
+ * virt's UART is 10, the VisionFive 2's UART0 is 32).  The PLIC's base,
+ * its number of sources and the S-mode context of the boot hart come from
+ * the DTB (interrupts-extended: the context whose target is this hart's
+ * interrupt controller with cause 9, supervisor external).
+ */
+#include <rumpk/hal.h>
+#include <rumpk/klib.h>
+
+#include "fdt.h"
+#include "riscv.h"
+
+#define PLIC_MAX_LINES 128
+#define PLIC_PRIORITY(src) (4u * (src))
+#define PLIC_ENABLE(ctx, src) (0x2000u + 0x80u * (ctx) + 4u * ((src) / 32u))
+#define PLIC_THRESHOLD(ctx) (0x200000u + 0x1000u * (ctx))
+#define PLIC_CLAIM(ctx) (0x200004u + 0x1000u * (ctx))
+
+static uintptr_t plic;
+static unsigned ctx, nsrc;
+static struct {
+	hal_irq_handler_t fn;
+	void *arg;
+} lines[PLIC_MAX_LINES];
+
+static volatile uint32_t *reg(uint32_t off)
+{
+	return (volatile uint32_t *)(plic + off);
+}
+
+/* The phandle of the interrupt controller of the cpu whose reg is hart. */
+static int hart_intc_phandle(const struct rk_fdt *t, unsigned long hart,
+                             uint32_t *ph)
+{
+	int cpus = rk_fdt_path_offset(t, "/cpus");
+	for (int c = cpus >= 0 ? rk_fdt_first_subnode(t, cpus) : -1; c >= 0;
+	     c = rk_fdt_next_subnode(t, c)) {
+		uint32_t r;
+		if (rk_fdt_getprop_u32(t, c, "reg", &r) != 0 || r != hart)
+			continue;
+		for (int i = rk_fdt_first_subnode(t, c); i >= 0;
+		     i = rk_fdt_next_subnode(t, i)) {
+			if (rk_fdt_is_compatible(t, i, "riscv,cpu-intc") &&
+			    rk_fdt_getprop_u32(t, i, "phandle", ph) == 0)
+				return 0;
+		}
+	}
+	return -1;
+}
+
+int rv_plic_init(const struct rk_fdt *t, unsigned long hart)
+{
+	int n = rk_fdt_find_compatible(t, -1, "riscv,plic0");
+	if (n < 0)
+		n = rk_fdt_find_compatible(t, -1, "sifive,plic-1.0.0");
+	uint64_t base, size;
+	uint32_t ph, ndev;
+	if (n < 0 || rk_fdt_reg(t, n, 0, &base, &size) != 0 ||
+	    rk_fdt_getprop_u32(t, n, "riscv,ndev", &ndev) != 0 ||
+	    hart_intc_phandle(t, hart, &ph) != 0)
+		return -1;
+	size_t len;
+	const uint8_t *ie = rk_fdt_getprop(t, n, "interrupts-extended", &len);
+	if (!ie)
+		return -1;
+	/* Pairs <phandle cause>, one per context. */
+	unsigned found = ~0u;
+	for (size_t i = 0; 2 * i + 1 < len / 4; i++) {
+		uint64_t p, cause;
+		if (rk_fdt_read_cells(ie, len, 2 * i, 1, &p) != 0 ||
+		    rk_fdt_read_cells(ie, len, 2 * i + 1, 1, &cause) != 0)
+			break;
+		if (p == ph && cause == IRQ_S_EXT) {
+			found = (unsigned)i;
+			break;
+		}
+	}
+	if (found == ~0u)
+		return -1;
+	plic = (uintptr_t)base;
+	ctx = found;
+	nsrc = ndev + 1 < PLIC_MAX_LINES ? ndev + 1 : PLIC_MAX_LINES;
+	for (unsigned s = 1; s < nsrc; s++)
+		*reg(PLIC_PRIORITY(s)) = 0;
+	for (unsigned w = 0; w < (nsrc + 31) / 32; w++)
+		*reg(PLIC_ENABLE(ctx, 32 * w)) = 0;
+	*reg(PLIC_THRESHOLD(ctx)) = 0;
+	csr_set(sie, SIE_SEIE);
+	return 0;
+}
+
+static bool valid(unsigned line)
+{
+	return plic && line > 0 && line < nsrc;
+}
+
+int hal_irq_attach(unsigned line, hal_irq_handler_t handler, void *arg)
+{
+	if (!valid(line) || !handler)
+		return -1;
+	hal_irq_state_t s = hal_irq_save();
+	hal_irq_mask(line);
+	lines[line].fn = handler;
+	lines[line].arg = arg;
+	*reg(PLIC_PRIORITY(line)) = 1;
+	hal_irq_restore(s);
+	return 0;
+}
+
+void hal_irq_mask(unsigned line)
+{
+	if (!valid(line))
+		return;
+	hal_irq_state_t s = hal_irq_save();
+	*reg(PLIC_ENABLE(ctx, line)) &= ~(1u << (line % 32));
+	hal_irq_restore(s);
+}
+
+void hal_irq_unmask(unsigned line)
+{
+	if (!valid(line) || !lines[line].fn)
+		return;
+	hal_irq_state_t s = hal_irq_save();
+	*reg(PLIC_ENABLE(ctx, line)) |= 1u << (line % 32);
+	hal_irq_restore(s);
+}
+
+/* Supervisor external interrupt: claim, run the top half, complete. */
+void rv_plic_dispatch(void)
+{
+	if (!plic)
+		return;
+	for (;;) {
+		uint32_t id = *reg(PLIC_CLAIM(ctx));
+		if (id == 0)
+			return;
+		if (id < nsrc && lines[id].fn)
+			lines[id].fn(id, lines[id].arg);
+		else
+			hal_irq_mask(id); /* nobody's: keep it quiet */
+		*reg(PLIC_CLAIM(ctx)) = id;
+	}
+}
