@@ -61,6 +61,8 @@ meson_suite() { # meson_suite DIR [setup options...]
 # Host: gcc with libsodium, clang with the built-in verifier.
 CC=gcc meson_suite build-gcc -Dcrypto=libsodium
 CC=clang meson_suite build-clang -Dcrypto=builtin
+# The simulator on the native register switch (x86_64 hosts).
+[ "$(uname -m)" = x86_64 ] && CC=gcc meson_suite build-asm -Dsim_switch=asm
 # Native kernels, booted in QEMU.
 for arch in x86_64 aarch64 riscv64; do
 	meson_suite "build-$arch" --cross-file "native/cross/$arch.ini"
