@@ -40,7 +40,6 @@ int rk_ring_attach(struct rk_ring *r, struct rk_ring_consumer *c)
 	uint64_t start = r->mode == RK_RING_MP ? atomic_load(&r->claim)
 	                                       : r->sp_claim;
 	c->ring = r;
-	c->next = c->avail = start;
 	atomic_store(&c->seq, start);
 	r->consumers[n] = c;
 	atomic_store(&r->nconsumers, n + 1);
@@ -101,10 +100,10 @@ bool rk__ring_try_claim_mp(struct rk_ring *r, uint32_t n, uint64_t *first)
 }
 
 /* MP: the longest run of published slots from the consumer's position. */
-uint64_t rk__ring_scan(struct rk_ring_consumer *c)
+uint64_t rk__ring_scan(const struct rk_ring_consumer *c, uint64_t from)
 {
-	struct rk_ring *r = c->ring;
-	uint64_t s = c->next, end = c->next + r->mask + 1;
+	const struct rk_ring *r = c->ring;
+	uint64_t s = from, end = from + r->mask + 1;
 
 	while (s < end && atomic_load_explicit(&r->lap[s & r->mask],
 	                                       memory_order_acquire) == s + 1)

@@ -15,8 +15,9 @@
  * consumer reads the longest run of consecutive published slots.
  *
  * The fast paths are inline here: a message costs a handful of loads and
- * stores, with remote sequences cached and refreshed only when a cached
- * value says the ring looks full (producer) or empty (consumer).
+ * stores.  The producer caches the slowest consumer's sequence and
+ * re-reads the consumers only when that cache says the ring looks full;
+ * a consumer reads the cursor once per poll and takes the whole batch.
  */
 #ifndef RUMPK_RING_H
 #define RUMPK_RING_H
@@ -43,11 +44,9 @@ enum rk_ring_wait {
 struct rk_ring;
 
 struct rk_ring_consumer {
-	/* Shared: producers read it to gate themselves. */
+	/* The next sequence to read.  Written only by this consumer (which
+	 * reads it back relaxed), read by producers to gate themselves. */
 	alignas(64) _Atomic uint64_t seq;
-	/* Private to the consumer. */
-	alignas(64) uint64_t next;     /* next sequence to read */
-	uint64_t avail;                /* first sequence known unpublished */
 	struct rk_ring *ring;
 };
 
@@ -103,7 +102,7 @@ static inline void *rk_ring_slot(const struct rk_ring *r, uint64_t seq)
 /* Slow paths, in ring.c. */
 bool rk__ring_refresh_gate(struct rk_ring *r, uint64_t need);
 bool rk__ring_try_claim_mp(struct rk_ring *r, uint32_t n, uint64_t *first);
-uint64_t rk__ring_scan(struct rk_ring_consumer *c);
+uint64_t rk__ring_scan(const struct rk_ring_consumer *c, uint64_t from);
 void rk__ring_wake(struct rk_waitq *q, struct rk_ring *r);
 
 /* Claims n (1..capacity) consecutive sequences without waiting; false
@@ -148,15 +147,14 @@ static inline void rk_ring_publish(struct rk_ring *r, uint64_t first,
 static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c,
                                     uint64_t *first)
 {
-	*first = c->next;
-	if (c->avail == c->next) {
-		struct rk_ring *r = c->ring;
-		c->avail = r->mode == RK_RING_MP
-		                   ? rk__ring_scan(c)
-		                   : atomic_load_explicit(&r->cursor,
-		                                          memory_order_acquire);
-	}
-	return c->avail - c->next;
+	/* One look at the producers' progress per batch: the consumer keeps
+	 * no cache of its own, so a poll costs one shared load. */
+	struct rk_ring *r = c->ring;
+	uint64_t next = atomic_load_explicit(&c->seq, memory_order_relaxed);
+	*first = next;
+	if (r->mode == RK_RING_MP)
+		return rk__ring_scan(c, next) - next;
+	return atomic_load_explicit(&r->cursor, memory_order_acquire) - next;
 }
 
 /* Waits with the ring's strategy until at least one message is readable;
@@ -168,8 +166,9 @@ uint64_t rk_ring_wait(struct rk_ring_consumer *c, uint64_t *first,
 /* Gives the first n messages of the current batch back to producers. */
 static inline void rk_ring_release(struct rk_ring_consumer *c, uint64_t n)
 {
-	c->next += n;
-	atomic_store_explicit(&c->seq, c->next, memory_order_release);
+	atomic_store_explicit(
+	        &c->seq, atomic_load_explicit(&c->seq, memory_order_relaxed) + n,
+	        memory_order_release);
 	struct rk_ring *r = c->ring;
 	if (r->wait == RK_WAIT_BLOCK &&
 	    atomic_load_explicit(&r->waiters, memory_order_relaxed))
