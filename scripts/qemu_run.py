@@ -10,6 +10,18 @@ Payloads go the way a boot loader passes them: on x86_64 one multiboot
 module per file (-initrd a.npl,b.npl); on aarch64 and riscv64 one initrd
 blob, the files concatenated (the kernel finds it in the DTB's /chosen).
 
+riscv64 --via-uboot boots the VisionFive 2 way: OpenSBI, then U-Boot
+(Debian's u-boot-qemu, S-mode build) as -kernel, our Linux RISC-V Image and
+the payload blob put in RAM by QEMU's generic loader, then, typed at the
+U-Boot prompt, `booti IMAGE INITRD:SIZE ${fdtcontroladdr}`.  An --kernel
+ending in .elf is replaced by the .Image next to it.
+
+--serial-in FILE feeds FILE into the console UART (QEMU's -serial stdio
+reads our pipe only while the UART model has room, so nothing is lost) and
+appends `serial-rx` to the kernel command line (--append STR, QEMU's
+-append: multiboot cmdline on x86_64, /chosen bootargs on aarch64 and
+riscv64): the kernel receives under the governor until a line END.
+
 Exit status: the kernel's status (0 all ran, 1 refused, 100+ trap, ...),
 which is trusted only together with the kernel's `[EXIT] status N` line
 (QEMU exits 0 on a reset or triple fault too): no line means 103 (reset or
@@ -24,14 +36,26 @@ import re
 import selectors
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 EXIT_RESET = 103
 EXIT_TIMEOUT = 124
 EXIT_LINE = re.compile(r"\[EXIT\] status (-?\d+)")
+
+# --via-uboot: Debian's u-boot-qemu (U-Boot 2023.01, S-mode, for OpenSBI's
+# fw_jump at 0x80200000).  Load addresses in QEMU virt's RAM (0x80000000,
+# 256 MiB here): 0x84000000 is U-Boot's own kernel_addr_r; the blob goes
+# 64 MiB above.  U-Boot sits at the top of RAM (relocaddr ~0x8ff57000).
+UBOOT_BIN = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+UBOOT_IMAGE_ADDR = 0x84000000
+UBOOT_INITRD_ADDR = 0x88000000
+UBOOT_AUTOBOOT = b"Hit any key to stop autoboot"
+UBOOT_PROMPT = b"=> "
 
 COMMON = ["-nodefaults", "-display", "none", "-serial", "stdio",
           "-monitor", "none", "-no-reboot", "-m", "256M"]
@@ -79,24 +103,191 @@ def build_command(args, payloads, tmpdir):
     elif arch == "aarch64":
         cmd += ["-M", args.machine or "virt", "-cpu", args.cpu or "cortex-a72",
                 "-semihosting", "-kernel", args.kernel]
+    elif arch == "riscv64" and args.via_uboot:
+        # QEMU's generic loader puts the files in RAM byte for byte
+        # (force-raw: no ELF/uImage parsing); U-Boot finds them there.
+        cmd += ["-M", args.machine or "virt", "-kernel", args.uboot,
+                "-device", "loader,file=%s,addr=0x%x,force-raw=on" % (
+                    qemu_opt_path(args.kernel, tmpdir, "kernel.Image"),
+                    args.image_addr)]
+        if args.bios is None:
+            cmd += ["-bios", "default"]
+    elif arch == "riscv64" and args.load_addr is not None:
+        cmd += ["-M", args.machine or "virt", "-kernel",
+                image_elf_wrapper(args.kernel, args.load_addr, tmpdir)]
+        if args.bios is None:
+            cmd += ["-bios", "default"]
     elif arch == "riscv64":
         cmd += ["-M", args.machine or "virt", "-kernel", args.kernel]
         if args.bios is None:
             cmd += ["-bios", "default"]
     if args.bios:
         cmd += ["-bios", args.bios]
-    if payloads and arch in ("aarch64", "riscv64"):
+    if payloads and arch == "riscv64" and args.via_uboot:
+        blob = os.path.join(tmpdir, "initrd.bin")
+        with open(blob, "wb") as out:
+            for p in payloads:
+                with open(p, "rb") as f:
+                    shutil.copyfileobj(f, out)
+        cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (
+            blob, args.initrd_addr)]
+    elif payloads and arch in ("aarch64", "riscv64"):
         blob = os.path.join(tmpdir, "initrd.bin")
         with open(blob, "wb") as out:
             for p in payloads:
                 with open(p, "rb") as f:
                     shutil.copyfileobj(f, out)
         cmd += ["-initrd", blob]
+    if args.append:
+        cmd += ["-append", " ".join(args.append)]
     cmd += COMMON
     if args.smp:
         cmd += ["-smp", str(args.smp)]
     cmd += args.qemu_arg
     return cmd
+
+
+def qemu_opt_path(path, tmpdir, name):
+    """path usable inside a -device option list (commas split options):
+    a comma-free copy when needed."""
+    if "," not in path:
+        return path
+    safe = os.path.join(tmpdir, name)
+    shutil.copyfile(path, safe)
+    return safe
+
+
+def uboot_image_path(kernel):
+    """The Image booti needs: K.Image next to an K.elf, else kernel."""
+    root, ext = os.path.splitext(kernel)
+    if ext == ".elf" and os.path.isfile(root + ".Image"):
+        return root + ".Image"
+    return kernel
+
+
+class UBootDriver:
+    """Types at U-Boot's console, reacting to what it prints: a key as
+    soon as the autoboot countdown shows (before bootdelay runs out),
+    then the booti command at the prompt.  A prompt after booti means
+    U-Boot refused to boot the image: give up (no [EXIT] line)."""
+
+    def __init__(self, command):
+        self.command = command.encode() + b"\n"
+        self.seen = b""
+        self.state = "countdown"
+        self.refused = False
+
+    def feed(self, data):
+        """Console bytes in; bytes to type (or b"") and whether to stop."""
+        self.seen += data
+        if self.state == "countdown":
+            i = self.seen.find(UBOOT_AUTOBOOT)
+            if i < 0:
+                return b"", False
+            self.seen = self.seen[i + len(UBOOT_AUTOBOOT):]
+            self.state = "prompt"
+            return b" ", False
+        if self.state == "prompt":
+            i = self.seen.find(UBOOT_PROMPT)
+            if i < 0:
+                return b"", False
+            self.seen = self.seen[i + len(UBOOT_PROMPT):]
+            self.state = "booting"
+            return self.command, False
+        if self.state == "booting":
+            # The echo of our command is on the prompt's line; another
+            # prompt at the start of a line means booti returned.
+            if b"\n" + UBOOT_PROMPT in self.seen.replace(b"\r", b""):
+                self.refused = True
+                return b"", True
+            self.seen = self.seen[-8:]
+        return b"", False
+
+
+def riscv_image_size(data):
+    """image_size from a Linux RISC-V Image header (bss included), or
+    None when data has no such header (magic2 "RSC\\x05" at 56)."""
+    if len(data) < 64 or data[56:60] != b"RSC\x05":
+        return None
+    return struct.unpack_from("<Q", data, 16)[0]
+
+
+def image_elf_wrapper(image, addr, tmpdir):
+    """An ELF file holding the raw Image bytes as one PT_LOAD at addr
+    (memsz = the header's image_size), entry addr.  QEMU's -kernel loads
+    a raw binary only at 0x80200000 but an ELF wherever it says, and
+    OpenSBI (fw_dynamic) jumps to the ELF entry: this is how the same
+    Image is run at another address, exercising its self-relocation
+    (U-Boot 2023.01's booti always moves it to RAM base + text_offset,
+    0x80200000 on QEMU virt, 0x40200000 on the VisionFive 2)."""
+    with open(image, "rb") as f:
+        data = f.read()
+    memsz = riscv_image_size(data)
+    if memsz is None:
+        raise ValueError("%s: not a RISC-V Image (no RSC\\x05 magic)" % image)
+    memsz = max(memsz, len(data))
+    ehdr = struct.pack("<4sBBBB8sHHIQQQIHHHHHH", b"\x7fELF", 2, 1, 1, 0,
+                       b"\0" * 8, 2, 243, 1, addr, 64, 0, 0, 64, 56, 1,
+                       64, 0, 0)
+    phdr = struct.pack("<IIQQQQQQ", 1, 7, 0x1000, addr, addr, len(data),
+                       memsz, 0x1000)
+    out = os.path.join(tmpdir, "image-at-0x%x.elf" % addr)
+    with open(out, "wb") as f:
+        f.write(ehdr + phdr)
+        f.write(b"\0" * (0x1000 - len(ehdr) - len(phdr)))
+        f.write(data)
+    return out
+
+
+class SerialFeeder:
+    """--serial-in: writes a file into QEMU's stdin (the console UART) from
+    a thread, starting once the kernel printed its banner: before that the
+    kernel's UART setup resets the receive FIFO, which would drop what
+    already arrived."""
+
+    READY = re.compile(rb"Rumpk \S+ on ")
+
+    def __init__(self, path):
+        self.path = path
+        self.seen = b""
+        self.thread = None
+        self.fed = 0
+        self.t_start = self.t_done = self.t_gov = None
+
+    def _write(self, fd):
+        # Our own descriptor (a dup), unbuffered: run() may close
+        # proc.stdin while this thread still writes.
+        try:
+            with open(self.path, "rb") as f:
+                while True:
+                    block = f.read(4096)
+                    if not block:
+                        break
+                    while block:
+                        n = os.write(fd, block)
+                        self.fed += n
+                        block = block[n:]
+        except OSError:
+            pass  # QEMU ended first (EPIPE)
+        finally:
+            os.close(fd)
+        self.t_done = time.monotonic()
+
+    def feed(self, data, pipe):
+        """Console bytes in; starts the writer at the banner."""
+        if self.thread is None:
+            self.seen = self.seen[-64:] + data
+            if self.READY.search(self.seen):
+                self.t_start = time.monotonic()
+                self.thread = threading.Thread(
+                    target=self._write, args=(os.dup(pipe.fileno()),),
+                    daemon=True)
+                self.thread.start()
+                self.seen = b""
+        elif self.t_gov is None:
+            self.seen = self.seen[-8:] + data
+            if b"[GOV]" in self.seen:
+                self.t_gov = time.monotonic()
 
 
 def kill_group(proc):
@@ -109,17 +300,22 @@ def kill_group(proc):
             pass
 
 
-def run(cmd, timeout, echo, stdin_tty):
-    """Runs QEMU; returns (rc or None on timeout, output text, seconds)."""
+def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None):
+    """Runs QEMU; returns (rc or None on timeout, output text, seconds).
+    A driver (UBootDriver) sees the console and types into QEMU's stdin;
+    when it gives up, QEMU is killed (the driver records why)."""
     start = time.monotonic()
+    if driver is not None or feeder is not None:
+        stdin = subprocess.PIPE
+    else:
+        stdin = None if stdin_tty else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            stdin=None if stdin_tty else subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, stdin=stdin,
                             start_new_session=True)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     chunks = []
-    timed_out = False
+    timed_out = stopped = False
     out = sys.stdout.buffer
     try:
         while True:
@@ -138,8 +334,21 @@ def run(cmd, timeout, echo, stdin_tty):
             if echo:
                 out.write(data)
                 out.flush()
+            if feeder is not None:
+                feeder.feed(data, proc.stdin)
+            if driver is not None:
+                typed, stop = driver.feed(data)
+                if typed:
+                    try:
+                        proc.stdin.write(typed)
+                        proc.stdin.flush()
+                    except (BrokenPipeError, OSError):
+                        pass
+                if stop:
+                    stopped = True
+                    break
     finally:
-        if timed_out:
+        if timed_out or stopped:
             kill_group(proc)
         try:
             rc = proc.wait(timeout=5)
@@ -148,6 +357,8 @@ def run(cmd, timeout, echo, stdin_tty):
             rc = proc.wait()
         sel.close()
         proc.stdout.close()
+        if proc.stdin:
+            proc.stdin.close()
     elapsed = time.monotonic() - start
     text = b"".join(chunks).decode("utf-8", errors="replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -180,10 +391,86 @@ def main(argv=None):
                     help="do not stream the console (shown on failure)")
     ap.add_argument("--stdin", action="store_true",
                     help="connect stdin to the serial console")
+    ap.add_argument("--via-uboot", action="store_true",
+                    help="riscv64: boot U-Boot, then the Image with booti")
+    ap.add_argument("--uboot", default=UBOOT_BIN,
+                    help="U-Boot binary for --via-uboot (default %(default)s)")
+    ap.add_argument("--image-addr", type=lambda v: int(v, 0),
+                    default=UBOOT_IMAGE_ADDR,
+                    help="--via-uboot: where the Image is loaded")
+    ap.add_argument("--initrd-addr", type=lambda v: int(v, 0),
+                    default=UBOOT_INITRD_ADDR,
+                    help="--via-uboot: where the payload blob is loaded")
+    ap.add_argument("--bootargs", default=None,
+                    help="--via-uboot: U-Boot's bootargs (/chosen)")
+    ap.add_argument("--load-addr", type=lambda v: int(v, 0), default=None,
+                    help="riscv64 without U-Boot: run the Image at this "
+                    "address (OpenSBI jumps there), to test relocation")
+    ap.add_argument("--append", action="append", default=[], metavar="STR",
+                    help="kernel command line (QEMU -append; repeatable, "
+                    "joined with blanks)")
+    ap.add_argument("--serial-in", default=None, metavar="FILE",
+                    help="feed FILE into the console UART and run the "
+                    "kernel's serial-rx (appended to the command line)")
     ap.add_argument("--print-command", action="store_true",
                     help="print the QEMU command line on stderr")
     ap.add_argument("payloads", nargs="*", metavar="PAYLOAD.npl")
     args = ap.parse_args(argv)
+
+    driver = None
+    if args.via_uboot:
+        if args.arch != "riscv64":
+            print("qemu_run: --via-uboot is for riscv64", file=sys.stderr)
+            return 2
+        if args.stdin:
+            print("qemu_run: --via-uboot types at the console itself; "
+                  "no --stdin", file=sys.stderr)
+            return 2
+        if args.bootargs is not None and ("'" in args.bootargs or
+                                          "\n" in args.bootargs):
+            print("qemu_run: --bootargs: no quotes or newlines",
+                  file=sys.stderr)
+            return 2
+        if not os.path.isfile(args.uboot):
+            print("qemu_run: no U-Boot at %s (Debian: apt-get install "
+                  "u-boot-qemu)" % args.uboot, file=sys.stderr)
+            return 2
+        args.kernel = uboot_image_path(args.kernel)
+        size = sum(os.path.getsize(p) for p in args.payloads
+                   if os.path.isfile(p))
+        # booti takes the initrd as addr:size (hex); "-" for none.
+        initrd = "0x%x:0x%x" % (args.initrd_addr, size) if args.payloads \
+            else "-"
+        command = "booti 0x%x %s ${fdtcontroladdr}" % (args.image_addr,
+                                                       initrd)
+        if args.bootargs is not None:
+            # booti copies the env's bootargs into /chosen.
+            command = "setenv bootargs '%s'; %s" % (args.bootargs, command)
+        driver = UBootDriver(command)
+
+    if args.load_addr is not None:
+        if args.arch != "riscv64" or args.via_uboot:
+            print("qemu_run: --load-addr is for riscv64 without --via-uboot",
+                  file=sys.stderr)
+            return 2
+        args.kernel = uboot_image_path(args.kernel)
+
+    feeder = None
+    if args.serial_in is not None:
+        if args.stdin or args.via_uboot:
+            print("qemu_run: --serial-in owns the console's input; no "
+                  "--stdin or --via-uboot", file=sys.stderr)
+            return 2
+        if not os.path.isfile(args.serial_in):
+            print("qemu_run: no such file: %s" % args.serial_in,
+                  file=sys.stderr)
+            return 2
+        args.append.append("serial-rx")
+        feeder = SerialFeeder(args.serial_in)
+    if args.append and args.via_uboot:
+        print("qemu_run: with --via-uboot the command line is --bootargs",
+              file=sys.stderr)
+        return 2
 
     for f in [args.kernel] + args.payloads:
         if not os.path.isfile(f):
@@ -198,14 +485,21 @@ def main(argv=None):
             print("qemu_run: " + " ".join(cmd), file=sys.stderr)
         try:
             rc, text, elapsed = run(cmd, args.timeout, not args.quiet,
-                                    args.stdin)
+                                    args.stdin, driver, feeder)
         except FileNotFoundError:
             print("qemu_run: cannot run %s" % cmd[0], file=sys.stderr)
             return 2
 
     lines = text.split("\n")
     exit_lines = [m for m in (EXIT_LINE.search(l) for l in lines) if m]
-    if rc is None:
+    if driver is not None and driver.refused:
+        status = EXIT_RESET
+        why = "U-Boot's booti returned to the prompt: image not booted"
+    elif driver is not None and driver.state != "booting" and rc is None:
+        status = EXIT_TIMEOUT
+        why = "timeout after %gs waiting for U-Boot (%s)" % (
+            args.timeout, driver.state)
+    elif rc is None:
         status, why = EXIT_TIMEOUT, "timeout after %gs" % args.timeout
     elif not exit_lines:
         status = EXIT_RESET
@@ -220,6 +514,12 @@ def main(argv=None):
             status = EXIT_RESET
     print("qemu_run: %s status %d (%s) in %.0f ms" %
           (args.arch, status, why, elapsed * 1000), file=sys.stderr)
+    if feeder is not None:
+        took = ("%.0f ms" % ((feeder.t_gov - feeder.t_start) * 1000)
+                if feeder.t_gov and feeder.t_start else "no [GOV] line")
+        print("qemu_run: --serial-in: %d of %d bytes fed; first byte to "
+              "[GOV]: %s" % (feeder.fed, os.path.getsize(args.serial_in),
+                             took), file=sys.stderr)
 
     if not testing:
         return status

@@ -1,7 +1,8 @@
 /*
- * hal_console.c - the simulator's serial console is stdout.  Output is
+ * hal_console.c - the simulator's serial console output is stdout,
  * buffered per line so that a payload's lines are not torn by other
- * writers, and flushed before every exit.
+ * writers, and flushed before every exit.  The receive side is the
+ * simulated UART in uart_sim.c.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -30,11 +31,4 @@ void hal_console_putc(char c)
 	line[used++] = c;
 	if (c == '\n' || used == sizeof(line))
 		sim_console_flush();
-}
-
-/* The simulated UART has no receive side until a device feeds it; with
- * nothing waiting the contract says -1. */
-int hal_console_getc(void)
-{
-	return -1;
 }

@@ -11,7 +11,8 @@
 struct line {
 	hal_irq_handler_t handler;
 	void *arg;
-	bool masked, pending;
+	bool masked, pending, level;
+	uint64_t count;
 };
 
 static struct line lines[SIM_IRQ_LINES];
@@ -63,6 +64,22 @@ void hal_irq_unmask(unsigned line)
 	}
 }
 
+void sim_irq_set_level(unsigned line, bool high)
+{
+	if (line >= SIM_IRQ_LINES)
+		return;
+	lines[line].level = high;
+	if (high)
+		sim_irq_raise(line);
+	else
+		lines[line].pending = false;
+}
+
+uint64_t sim_irq_count(unsigned line)
+{
+	return line < SIM_IRQ_LINES ? lines[line].count : 0;
+}
+
 void sim_irq_raise(unsigned line)
 {
 	if (line >= SIM_IRQ_LINES)
@@ -81,8 +98,10 @@ void sim_irq_deliver_pending(void)
 	delivering = true;
 	for (unsigned i = 0; i < SIM_IRQ_LINES; i++) {
 		struct line *l = &lines[i];
-		if (l->pending && !l->masked && l->handler) {
+		if ((l->pending || l->level) && !l->masked && l->handler) {
 			l->pending = false;
+			l->count++;
+			sim_time_charge(SIM_COST_IRQ_NS);
 			enabled = false;
 			l->handler(i, l->arg);
 			enabled = true;

@@ -4,6 +4,7 @@
  * Exit status: 0 every payload ran, 1 one was refused or failed, 2 usage,
  * 100 and above a trap or panic (docs/exit-status.md).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,18 @@ static void usage(FILE *out)
 	        "  --payload FILE.npl  load, verify and run this image (repeatable)\n"
 	        "  --trust FILE.pub    also trust this public key (repeatable)\n"
 	        "  --max-body BYTES    refuse bodies larger than this\n"
+	        "\n"
+	        "  --traffic quiet|burst|flood|FILE\n"
+	        "                      drive the console UART with this traffic and\n"
+	        "                      receive it under the War/Peace governor\n"
+	        "                      (FILE: lines '<ms> <events per second>')\n"
+	        "  --duration-ms N     how long the traffic runs (default 1000)\n"
+	        "  --stats json        print one JSON object with the counters at exit\n"
+	        "  --time real|sim     real time, or deterministic simulated time\n"
+	        "  --seed N            the traffic generator's seed (default 1)\n"
+	        "  --gov adaptive|irq|poll   the policy (default adaptive)\n"
+	        "  --gov-param NAME=VALUE    window_ms war_rate peace_rate dwell_ms\n"
+	        "                      empty_polls budget poll_us\n"
 	        "  --help              this text\n"
 	        "  --version           the version\n"
 	        "\n"
@@ -43,6 +56,86 @@ static int usage_error(const char *fmt, const char *arg)
 	return RK_EXIT_USAGE;
 }
 
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int set_gov_param(struct rk_gov_config *g, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	uint64_t v;
+	if (!eq || parse_u64(eq + 1, &v))
+		return -1;
+	size_t n = (size_t)(eq - kv);
+#define IS(name) (n == strlen(name) && !strncmp(kv, name, n))
+	if (IS("window_ms"))
+		g->window_ns = v * 1000000ull;
+	else if (IS("war_rate"))
+		g->war_rate = v;
+	else if (IS("peace_rate"))
+		g->peace_rate = v;
+	else if (IS("dwell_ms"))
+		g->dwell_ns = v * 1000000ull;
+	else if (IS("empty_polls") && v <= UINT32_MAX)
+		g->empty_polls = (uint32_t)v;
+	else if (IS("budget") && v <= UINT32_MAX)
+		g->budget = (uint32_t)v;
+	else if (IS("poll_us"))
+		g->poll_interval_ns = v * 1000ull;
+	else
+		return -1;
+#undef IS
+	return 0;
+}
+
+static void print_stats_json(const char *traffic, uint64_t seed,
+                             const struct rk_gov_config *g,
+                             uint64_t duration_ms,
+                             const struct rk_serial_report *r)
+{
+	static const char *const policy[] = {"adaptive", "irq", "poll"};
+	uint64_t gen = sim_uart_generated();
+	/* Throughput: what the governor handled while the traffic ran (the
+	 * final drain after the deadline is not counted). */
+	double secs = (double)duration_ms / 1e3;
+	sim_console_flush();
+	printf("{\"traffic\":\"");
+	for (const char *c = traffic; *c; c++) /* a path may hold anything */
+		printf(*c == '"' || *c == '\\' ? "\\%c"
+		       : (unsigned char)*c < 0x20 ? "?" : "%c", *c);
+	printf("\",\"time\":\"%s\",\"seed\":%llu,\"policy\":\"%s\","
+	       "\"duration_ms\":%llu,\"generated\":%llu,\"delivered\":%llu,"
+	       "\"lost\":%lld,\"irqs\":%llu,\"polls\":%llu,"
+	       "\"empty_polls\":%llu,\"events\":%llu,\"war_entries\":%llu,"
+	       "\"peace_entries\":%llu,\"ns_peace\":%llu,\"ns_war\":%llu,"
+	       "\"elapsed_ns\":%llu,\"events_per_s\":%.0f}\n",
+	       sim_time_mode() == SIM_TIME_SIM ? "sim" : "real",
+	       (unsigned long long)seed, policy[g->policy],
+	       (unsigned long long)duration_ms, (unsigned long long)gen,
+	       (unsigned long long)r->rx_bytes,
+	       (long long)gen - (long long)r->rx_bytes,
+	       (unsigned long long)r->gov.irqs,
+	       (unsigned long long)r->gov.polls,
+	       (unsigned long long)r->gov.empty_polls,
+	       (unsigned long long)r->gov.events,
+	       (unsigned long long)r->gov.war_entries,
+	       (unsigned long long)r->gov.peace_entries,
+	       (unsigned long long)r->gov.ns_peace,
+	       (unsigned long long)r->gov.ns_war,
+	       (unsigned long long)r->elapsed_ns,
+	       (double)r->gov.events / secs);
+	fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
 	static struct rk_boot_image images[RK_MAX_IMAGES];
@@ -51,11 +144,31 @@ int main(int argc, char **argv)
 	size_t nimages = 0, nkeys = 0;
 	char err[200];
 
-	enum { OPT_MAXBODY = 256 };
+	enum {
+		OPT_MAXBODY = 256,
+		OPT_TRAFFIC,
+		OPT_DURATION,
+		OPT_STATS,
+		OPT_TIME,
+		OPT_SEED,
+		OPT_GOV,
+		OPT_GOVPARAM,
+	};
+	const char *traffic = NULL;
+	uint64_t duration_ms = 1000, seed = 1;
+	bool stats_json = false;
+	struct rk_gov_config gov = RK_GOV_CONFIG_DEFAULT;
 	static const struct option opts[] = {
 	        {"payload", required_argument, NULL, 'p'},
 	        {"trust", required_argument, NULL, 't'},
 	        {"max-body", required_argument, NULL, OPT_MAXBODY},
+	        {"traffic", required_argument, NULL, OPT_TRAFFIC},
+	        {"duration-ms", required_argument, NULL, OPT_DURATION},
+	        {"stats", required_argument, NULL, OPT_STATS},
+	        {"time", required_argument, NULL, OPT_TIME},
+	        {"seed", required_argument, NULL, OPT_SEED},
+	        {"gov", required_argument, NULL, OPT_GOV},
+	        {"gov-param", required_argument, NULL, OPT_GOVPARAM},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -106,6 +219,59 @@ int main(int argc, char **argv)
 			boot.max_body = v;
 			break;
 		}
+		case OPT_TRAFFIC:
+			traffic = optarg;
+			break;
+		case OPT_DURATION:
+			if (parse_u64(optarg, &duration_ms) || !duration_ms ||
+			    duration_ms > 3600000)
+				return usage_error("--duration-ms: '%s' is not a "
+				                   "number of milliseconds from 1 "
+				                   "to 3600000",
+				                   optarg);
+			break;
+		case OPT_STATS:
+			if (strcmp(optarg, "json"))
+				return usage_error("--stats: '%s': expected json",
+				                   optarg);
+			stats_json = true;
+			break;
+		case OPT_TIME:
+			if (!strcmp(optarg, "real"))
+				sim_time_set_mode(SIM_TIME_REAL);
+			else if (!strcmp(optarg, "sim"))
+				sim_time_set_mode(SIM_TIME_SIM);
+			else
+				return usage_error("--time: '%s': expected real "
+				                   "or sim",
+				                   optarg);
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &seed))
+				return usage_error("--seed: '%s' is not a number",
+				                   optarg);
+			break;
+		case OPT_GOV:
+			if (!strcmp(optarg, "adaptive"))
+				gov.policy = RK_GOV_ADAPTIVE;
+			else if (!strcmp(optarg, "irq"))
+				gov.policy = RK_GOV_ALWAYS_IRQ;
+			else if (!strcmp(optarg, "poll"))
+				gov.policy = RK_GOV_ALWAYS_POLL;
+			else
+				return usage_error("--gov: '%s': expected "
+				                   "adaptive, irq or poll",
+				                   optarg);
+			break;
+		case OPT_GOVPARAM:
+			if (set_gov_param(&gov, optarg))
+				return usage_error("--gov-param: '%s': expected "
+				                   "NAME=NUMBER with NAME one of "
+				                   "window_ms war_rate peace_rate "
+				                   "dwell_ms empty_polls budget "
+				                   "poll_us",
+				                   optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return RK_EXIT_OK;
@@ -122,11 +288,39 @@ int main(int argc, char **argv)
 		                   "after --payload)",
 		                   argv[optind]);
 
+	const char *why;
+	if (rk_gov_check_config(&gov, &why))
+		return usage_error("governor: %s", why);
+	if (stats_json && !traffic)
+		return usage_error("--stats json needs --traffic%s", "");
+	struct rk_serial_report report;
+	if (traffic) {
+		struct sim_profile prof;
+		if (nimages)
+			return usage_error("--traffic runs no payload: drop "
+			                   "--payload %s",
+			                   images[0].name);
+		if (sim_profile_load(traffic, &prof, err, sizeof(err))) {
+			fprintf(stderr, "rumpk-sim: --traffic %s\n", err);
+			return RK_EXIT_USAGE;
+		}
+		prof.end_ns = hal_now_ns() + duration_ms * 1000000ull;
+		sim_uart_set_profile(&prof, seed);
+		boot.serial_rx = true;
+		boot.serial_ns = duration_ms * 1000000ull;
+		boot.gov = gov;
+		boot.gov_set = true;
+		boot.serial_report = &report;
+	}
+
 	boot.has_payloads = nimages > 0;
 	boot.images = images;
 	boot.nimages = nimages;
 	boot.extra_keys = (const uint8_t(*)[32])keys;
 	boot.nextra_keys = nkeys;
 	sim_trap_init();
-	hal_exit(rk_kmain(&boot));
+	int status = rk_kmain(&boot);
+	if (traffic && stats_json && status == RK_EXIT_OK)
+		print_stats_json(traffic, seed, &gov, duration_ms, &report);
+	hal_exit(status);
 }

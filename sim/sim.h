@@ -10,11 +10,51 @@
 #include <stdint.h>
 
 #define SIM_IRQ_LINES 32
+#define SIM_UART_IRQ  4 /* as COM1 */
+
+/* A traffic profile: piecewise-constant event rates, optionally
+ * repeating every period_ms, ending at end_ns (0: never). */
+#define SIM_PROFILE_STEPS 64
+struct sim_profile {
+	struct {
+		uint64_t from_ms;
+		uint64_t rate; /* events per second */
+	} steps[SIM_PROFILE_STEPS];
+	unsigned nsteps;
+	uint64_t period_ms;
+	uint64_t end_ns;
+};
+/* quiet | burst | flood | FILE ("<ms> <events per second>" lines).
+ * 0, or -1 with the reason in err. */
+int sim_profile_load(const char *spec, struct sim_profile *p, char *err,
+                     size_t errlen);
+
+/* The console UART's receive side (uart_sim.c). */
+void sim_uart_set_profile(const struct sim_profile *p, uint64_t seed);
+void sim_uart_tick(uint64_t now);
+uint64_t sim_uart_next_event(void);
+uint64_t sim_uart_generated(void);
+int sim_uart_getc(void);
+
+/* Time (hal_time.c): real time, or deterministic simulated time that
+ * moves only when every fiber is idle, plus a small cost charged for
+ * each device access and interrupt so busy loops progress. */
+enum sim_time_mode { SIM_TIME_REAL = 0, SIM_TIME_SIM = 1 };
+void sim_time_set_mode(enum sim_time_mode m);
+enum sim_time_mode sim_time_mode(void);
+void sim_time_charge(uint64_t ns);
+#define SIM_COST_IRQ_NS    2000 /* interrupt entry, controller, exit */
+#define SIM_COST_MMIO_NS   100  /* one device register access */
+#define SIM_COST_CLOCK_NS  20   /* reading the clock */
 
 /* Interrupt controller (hal_irq.c): a device raises a line; the handler
  * runs at once when the line is unmasked and interrupts are enabled,
  * otherwise the line stays pending until both hold. */
 void sim_irq_raise(unsigned line);
+/* Level-triggered lines: pending while the level is high. */
+void sim_irq_set_level(unsigned line, bool high);
+/* Counters for --stats and the visualizer. */
+uint64_t sim_irq_count(unsigned line);
 bool sim_irq_enabled(void);
 void sim_irq_deliver_pending(void);
 

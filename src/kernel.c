@@ -45,11 +45,80 @@ static void run_initrd_piece(const void *img, size_t len, size_t idx,
 	run_one(img, len, name, arg);
 }
 
+bool rk_cmdline_word(const char *cmdline, const char *word,
+                     const char **value, size_t *len)
+{
+	size_t wl = rk_strlen(word);
+	const char *p = cmdline;
+
+	while (p && *p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		const char *start = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		size_t n = (size_t)(p - start);
+		if (n >= wl && rk_strncmp(start, word, wl) == 0) {
+			if (!value && n == wl)
+				return true;
+			if (value && n > wl && start[wl] == '=') {
+				*value = start + wl + 1;
+				*len = n - wl - 1;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The console receive run: `serial-rx` on the command line natively,
+ * --traffic on the simulator. */
+static int serial_main(const struct rk_boot *b)
+{
+	struct rk_gov_config cfg = RK_GOV_CONFIG_DEFAULT;
+	struct rk_serial_report local, *rep = b->serial_report ? b->serial_report
+	                                                         : &local;
+	const char *v;
+	size_t n;
+
+	if (b->gov_set)
+		cfg = b->gov;
+	if (rk_cmdline_word(b->cmdline, "gov", &v, &n)) {
+		if (n == 3 && rk_strncmp(v, "irq", 3) == 0)
+			cfg.policy = RK_GOV_ALWAYS_IRQ;
+		else if (n == 4 && rk_strncmp(v, "poll", 4) == 0)
+			cfg.policy = RK_GOV_ALWAYS_POLL;
+		else if (n == 8 && rk_strncmp(v, "adaptive", 8) == 0)
+			cfg.policy = RK_GOV_ADAPTIVE;
+		else {
+			rk_puts("[GOV] gov=: expected adaptive, irq or poll");
+			return RK_EXIT_USAGE;
+		}
+	}
+	if (rk_serial_rx_run(&cfg, b->serial_ns, !b->serial_rx, b->gov_trace,
+	                     rep) != 0)
+		return RK_EXIT_REFUSED;
+	rk_printf("[GOV] rx=%llu irqs=%llu polls=%llu war=%llu peace=%llu "
+	          "empty=%llu fnv=%08x end=%s\n",
+	          (unsigned long long)rep->rx_bytes,
+	          (unsigned long long)rep->gov.irqs,
+	          (unsigned long long)rep->gov.polls,
+	          (unsigned long long)rep->gov.war_entries,
+	          (unsigned long long)rep->gov.peace_entries,
+	          (unsigned long long)rep->gov.empty_polls, rep->fnv1a,
+	          rep->saw_end ? "yes" : "no");
+	return RK_EXIT_OK;
+}
+
 static void main_fiber(void *arg)
 {
 	struct kmain_ctx *k = arg;
 	const struct rk_boot *b = k->boot;
 
+	if (b->serial_rx || rk_cmdline_word(b->cmdline, "serial-rx", NULL, NULL)) {
+		k->status = serial_main(b);
+		return;
+	}
 	if (!b->has_payloads) {
 		k->status = rk_demo_run(&k->pol);
 		return;

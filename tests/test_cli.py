@@ -221,6 +221,74 @@ def main():
     check("sim wild jump traps", rc == 100 and "[TRAP]" in out
           and "0xdead0000000" in out, f"{rc} {out}")
 
+    # ---- traffic under the governor -------------------------------------
+    def traffic(*extra):
+        rc, out, err = run([sim, "--stats", "json", "--duration-ms", "300"]
+                           + list(extra))
+        try:
+            return rc, json.loads(out.strip().splitlines()[-1]), out + err
+        except (ValueError, IndexError):
+            return rc, None, out + err
+
+    res = {}
+    for prof in ("quiet", "burst", "flood"):
+        for pol in ("adaptive", "irq", "poll"):
+            rc, j, out = traffic("--traffic", prof, "--gov", pol, "--time",
+                                 "sim", "--seed", "7")
+            res[prof, pol] = j
+            check(f"traffic {prof} {pol}: nothing lost", rc == 0 and j and
+                  j["generated"] > 0 and j["delivered"] == j["generated"]
+                  and j["lost"] == 0, out)
+    f = res["flood", "adaptive"]
+    check("flood enters war", f and f["war_entries"] >= 1, str(f))
+    check("flood: adaptive keeps 95% of always-poll's throughput",
+          f and f["events_per_s"] >= 0.95 * res["flood", "poll"]["events_per_s"],
+          str(f))
+    check("flood: adaptive takes <= 10% of always-irq's interrupts",
+          f and f["irqs"] <= 0.10 * res["flood", "irq"]["irqs"], str(f))
+    q = res["quiet", "adaptive"]
+    check("quiet stays in peace", q and q["war_entries"] == 0 and
+          q["polls"] == 0, str(q))
+    check("quiet: adaptive <= 5% of always-poll's empty polls",
+          q and q["empty_polls"] <= 0.05 * res["quiet", "poll"]["empty_polls"],
+          str(q))
+    b = res["burst", "adaptive"]
+    check("burst goes to war and back", b and b["war_entries"] >= 1 and
+          b["peace_entries"] >= 1, str(b))
+    rc1, j1, _ = traffic("--traffic", "burst", "--time", "sim", "--seed", "3")
+    rc2, j2, _ = traffic("--traffic", "burst", "--time", "sim", "--seed", "3")
+    check("simulated time is repeatable", j1 is not None and j1 == j2,
+          f"{j1}\n{j2}")
+    rc3, j3, _ = traffic("--traffic", "burst", "--time", "sim", "--seed", "4")
+    check("another seed, another run", j3 is not None and j3 != j1, str(j3))
+    rc, j, out = traffic("--traffic", "burst", "--time", "real")
+    check("real time: nothing lost", rc == 0 and j and
+          j["delivered"] == j["generated"] and j["generated"] > 0, out)
+    open(t("prof.txt"), "w").write("# ms rate\n0 1000\n100 200000\n150 0\n")
+    rc, j, out = traffic("--traffic", t("prof.txt"), "--time", "sim")
+    check("traffic file", rc == 0 and j and j["delivered"] == j["generated"]
+          and j["war_entries"] >= 1, out)
+    open(t("badprof.txt"), "w").write("0 100\n50 x\n")
+    expect("traffic file syntax error", [sim, "--traffic", t("badprof.txt")],
+           2, err_has=["badprof.txt:2: expected '<ms> <events per second>'"])
+    open(t("badprof2.txt"), "w").write("10 100\n5 100\n")
+    expect("traffic file time order", [sim, "--traffic", t("badprof2.txt")],
+           2, err_has=["does not increase"])
+    expect("traffic unknown profile", [sim, "--traffic", "tsunami"], 2,
+           err_has=["'tsunami' is not quiet, burst or flood"])
+    expect("stats without traffic", [sim, "--stats", "json"], 2,
+           err_has=["--stats json needs --traffic"])
+    expect("bad --gov", [sim, "--traffic", "quiet", "--gov", "maybe"], 2,
+           err_has=["--gov: 'maybe'"])
+    expect("bad --gov-param", [sim, "--traffic", "quiet", "--gov-param",
+                               "speed=3"], 2, err_has=["--gov-param"])
+    expect("gov hysteresis check", [sim, "--traffic", "quiet", "--gov-param",
+                                    "peace_rate=50000"], 2,
+           err_has=["peace_rate: expected less than war_rate"])
+    expect("bad --time", [sim, "--traffic", "quiet", "--time", "fast"], 2)
+    expect("bad --duration-ms", [sim, "--traffic", "quiet", "--duration-ms",
+                                 "0"], 2)
+
     print(f"{count - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 

@@ -34,6 +34,11 @@
 void hal_console_putc(char c);
 /* Next received byte, or -1 when nothing is waiting.  Never blocks. */
 int hal_console_getc(void);
+/* Turns on the console's receive interrupt at the device (a UART's IER)
+ * and returns its line for hal_irq_attach, or -1 when the console cannot
+ * interrupt.  The line itself stays masked until hal_irq_unmask.  The
+ * interrupt is level-triggered: it stays asserted while a byte waits. */
+int hal_console_rx_irq(void);
 
 /* ---- time ------------------------------------------------------------ */
 /* Monotonic nanoseconds since an arbitrary origin at boot. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <rumpk/npl.h>
+#include <rumpk/serial_rx.h>
 
 #define RK_VERSION "0.1.0"
 #define RK_MAX_KEYS 16
@@ -36,6 +37,20 @@ struct rk_boot {
 	const uint8_t (*extra_keys)[32];
 	size_t nextra_keys;
 	uint64_t max_body;    /* 0: RK_NPL_BODY_MAX */
+	/* The boot loader's command line (multiboot cmdline, /chosen
+	 * bootargs), or NULL.  Words the core understands:
+	 *   serial-rx          receive on the console under the governor
+	 *                      until a line "END", print [GOV], exit
+	 *   gov=adaptive|irq|poll   the governor's policy */
+	const char *cmdline;
+	/* Set by the simulator's --traffic: receive for serial_ns (instead
+	 * of until END) and leave the report here. */
+	bool serial_rx;
+	uint64_t serial_ns;
+	struct rk_gov_config gov;         /* used when gov_set */
+	bool gov_set;
+	rk_gov_trace_fn gov_trace;
+	struct rk_serial_report *serial_report;
 };
 
 /* Runs the demo or the given payloads on the scheduler; returns the exit
@@ -70,5 +85,11 @@ size_t rk_initrd_split(const void *blob, size_t len,
                        void *arg);
 
 int rk_demo_run(const struct rk_npl_policy *pol);
+
+/* True when the whitespace-separated word appears in cmdline; with
+ * value != NULL, finds "word=..." and points *value at the rest of it
+ * (not terminated: *len says how long). */
+bool rk_cmdline_word(const char *cmdline, const char *word,
+                     const char **value, size_t *len);
 
 #endif

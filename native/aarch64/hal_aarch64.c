@@ -27,15 +27,21 @@
 
 #define PL011_DR 0x00
 #define PL011_FR 0x18
+#define PL011_LCR_H 0x2c
 #define PL011_CR 0x30
 #define PL011_IMSC 0x38
+#define FR_BUSY (1u << 3)
 #define FR_RXFE (1u << 4)
 #define FR_TXFF (1u << 5)
+#define LCR_H_FEN (1u << 4)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE (1u << 8)
 #define CR_RXE (1u << 9)
+#define IMSC_RXIM (1u << 4) /* receive: FIFO at or above its trigger level */
+#define IMSC_RTIM (1u << 6) /* receive timeout: data below the trigger */
 
 static uintptr_t uart = 0x09000000; /* QEMU virt until the DTB says */
+static unsigned uart_irq = 33;      /* GIC INTID: QEMU virt's SPI 1 */
 
 static inline uint32_t mmio_r32(uintptr_t a)
 {
@@ -49,11 +55,20 @@ static inline void mmio_w32(uintptr_t a, uint32_t v)
 
 static void pl011_init(void)
 {
-	/* Keep the firmware's baud rate; make sure TX and RX are on. */
+	/* Keep the firmware's baud rate and frame; make sure TX and RX are
+	 * on and the FIFOs too (QEMU starts with LCR_H = 0: a one-byte
+	 * receive holding register, so a sender gets one byte per poll).
+	 * The PL011 TRM (UARTLCR_H, UARTCR) asks for the UART disabled and
+	 * idle while LCR_H changes. */
 	uint32_t cr = mmio_r32(uart + PL011_CR);
-	if ((cr & (CR_UARTEN | CR_TXE | CR_RXE)) !=
-	    (CR_UARTEN | CR_TXE | CR_RXE))
-		mmio_w32(uart + PL011_CR, cr | CR_UARTEN | CR_TXE | CR_RXE);
+	uint32_t lcr = mmio_r32(uart + PL011_LCR_H);
+	if (!(lcr & LCR_H_FEN)) {
+		while (mmio_r32(uart + PL011_FR) & FR_BUSY)
+			;
+		mmio_w32(uart + PL011_CR, cr & ~CR_UARTEN);
+		mmio_w32(uart + PL011_LCR_H, lcr | LCR_H_FEN);
+	}
+	mmio_w32(uart + PL011_CR, cr | CR_UARTEN | CR_TXE | CR_RXE);
 	mmio_w32(uart + PL011_IMSC, 0);
 }
 
@@ -111,6 +126,7 @@ static uint64_t ns_to_cnt(uint64_t ns)
 #define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
 #define GICD_ICPENDR 0x280
+#define GICD_ICFGR 0xc00
 #define GICD_IPRIORITYR 0x400
 #define GICD_ITARGETSR 0x800
 #define GICC_CTLR 0x000
@@ -203,6 +219,27 @@ void hal_irq_unmask(unsigned line)
 	if (gic_ok && line < gic_lines && line != TIMER_INTID &&
 	    lines[line].handler)
 		gic_enable(line, true);
+}
+
+/* Receive and receive-timeout interrupts, no clearing by hand: reading
+ * DR clears RX once the FIFO drops below its trigger level and RT once
+ * it is empty (PL011 TRM, "Interrupts": UARTRXINTR, UARTRTINTR), so the
+ * combined line stays up exactly while bytes wait -- the level the
+ * governor expects.  Clearing them through ICR with bytes left would
+ * lose that level (QEMU raises RX again only when the count next reaches
+ * the trigger).  The SPI is made level-sensitive: GICD_ICFGR's reset
+ * value for SPIs is implementation defined (GICv2 spec, 4.3.13). */
+int hal_console_rx_irq(void)
+{
+	if (!gic_ok || uart_irq < 32 || uart_irq >= gic_lines)
+		return -1;
+	hal_irq_state_t s = hal_irq_save();
+	gic_enable(uart_irq, false);
+	uintptr_t cfg = gicd + GICD_ICFGR + (uart_irq / 16) * 4;
+	mmio_w32(cfg, mmio_r32(cfg) & ~(2u << (2 * (uart_irq % 16))));
+	mmio_w32(uart + PL011_IMSC, IMSC_RXIM | IMSC_RTIM);
+	hal_irq_restore(s);
+	return (int)uart_irq;
 }
 
 void hal_idle(void)
@@ -408,6 +445,12 @@ static void find_console(void)
 	uint64_t base;
 	if (n >= 0 && rk_fdt_reg(&fdt, n, 0, &base, NULL) == 0)
 		uart = (uintptr_t)base;
+	/* The GIC binding's three cells: type (0 SPI, 1 PPI), number,
+	 * flags; SPI n is INTID 32 + n, PPI n is 16 + n. */
+	uint32_t type, num;
+	if (n >= 0 && rk_fdt_interrupt_cell(&fdt, n, 0, &type) == 0 &&
+	    rk_fdt_interrupt_cell(&fdt, n, 1, &num) == 0 && type <= 1)
+		uart_irq = (type == 0 ? 32u : 16u) + num;
 }
 
 static void find_gic(void)
@@ -495,6 +538,7 @@ void a64_main(uint64_t dtb_arg)
 	gic_init();
 
 	boot.platform = "qemu-virt";
+	boot.cmdline = rk_fdt_bootargs(&fdt); /* in the reserved DTB */
 	if (initrd) {
 		/* An empty initrd still means "run these payloads": none. */
 		boot.has_payloads = true;

@@ -809,3 +809,161 @@ int rk_fdt_timebase(const struct rk_fdt *t, uint64_t *hz)
 			return 0;
 	return RK_FDT_ERR_NOTFOUND;
 }
+
+const char *rk_fdt_bootargs(const struct rk_fdt *t)
+{
+	int c = rk_fdt_path_offset(t, "/chosen");
+	return c < 0 ? NULL : rk_fdt_getprop_str(t, c, "bootargs");
+}
+
+/* ---- the console UART ---------------------------------------------- */
+
+bool rk_fdt_is_uart16550(const struct rk_fdt *t, int node)
+{
+	/* Linux's 8250_of binding names; the DesignWare APB UART is a
+	 * 16550 with 32-bit registers (its own driver, same registers). */
+	return rk_fdt_is_compatible(t, node, "ns16550a") ||
+	       rk_fdt_is_compatible(t, node, "ns16550") ||
+	       rk_fdt_is_compatible(t, node, "snps,dw-apb-uart");
+}
+
+/* An optional one-cell property: def when absent, an error when present
+ * with a wrong length. */
+static int u32_or(const struct rk_fdt *t, int node, const char *name,
+                  uint32_t def, uint32_t *out)
+{
+	int r = rk_fdt_getprop_u32(t, node, name, out);
+	if (r == RK_FDT_ERR_NOTFOUND) {
+		*out = def;
+		return 0;
+	}
+	return r;
+}
+
+int rk_fdt_uart16550(const struct rk_fdt *t, int node,
+                     struct rk_fdt_uart *u)
+{
+	struct rk_fdt_uart v = {.node = node};
+	int r = rk_fdt_reg(t, node, 0, &v.base, &v.size);
+	if (r < 0)
+		return r;
+	if ((r = u32_or(t, node, "reg-shift", 0, &v.reg_shift)) < 0 ||
+	    (r = u32_or(t, node, "reg-io-width", 1, &v.reg_io_width)) < 0 ||
+	    (r = u32_or(t, node, "clock-frequency", 0, &v.clock_hz)) < 0 ||
+	    (r = u32_or(t, node, "current-speed", 0, &v.baud)) < 0)
+		return r;
+	/* The driver does 1- and 4-byte accesses; a shift beyond 4 would be
+	 * a 128-byte stride, which no 16550 uses. */
+	if (v.reg_shift > 4 || (v.reg_io_width != 1 && v.reg_io_width != 4))
+		return RK_FDT_ERR_BADVALUE;
+	r = rk_fdt_interrupt_cell(t, node, 0, &v.irq);
+	if (r == RK_FDT_ERR_NOTFOUND)
+		v.irq = 0;
+	else if (r < 0)
+		return r;
+	*u = v;
+	return 0;
+}
+
+int rk_fdt_console_uart(const struct rk_fdt *t, struct rk_fdt_uart *u)
+{
+	if (!t || !t->blob || !u)
+		return RK_FDT_ERR_NULL;
+	int n = rk_fdt_stdout(t);
+	if (n >= 0 && rk_fdt_is_uart16550(t, n))
+		return rk_fdt_uart16550(t, n, u);
+	for (n = rk_fdt_next_node(t, -1, NULL); n >= 0;
+	     n = rk_fdt_next_node(t, n, NULL))
+		if (rk_fdt_is_uart16550(t, n) && rk_fdt_is_enabled(t, n))
+			return rk_fdt_uart16550(t, n, u);
+	return RK_FDT_ERR_NOTFOUND;
+}
+
+/* ---- harts and the PLIC -------------------------------------------- */
+
+int rk_fdt_cpu_node(const struct rk_fdt *t, uint64_t hartid)
+{
+	int cpus = rk_fdt_path_offset(t, "/cpus");
+	if (cpus < 0)
+		return cpus;
+	for (int c = rk_fdt_first_subnode(t, cpus); c >= 0;
+	     c = rk_fdt_next_subnode(t, c)) {
+		size_t len;
+		const char *dt = rk_fdt_getprop(t, c, "device_type", &len);
+		if (!dt || len != 4 || !bytes_eq(dt, "cpu", 4))
+			continue; /* cpu-map and the like */
+		uint64_t reg;
+		if (rk_fdt_reg(t, c, 0, &reg, NULL) == 0 && reg == hartid)
+			return c;
+	}
+	return RK_FDT_ERR_NOTFOUND;
+}
+
+bool rk_fdt_cpu_has_smode(const struct rk_fdt *t, int cpu)
+{
+	if (cpu < 0 || !rk_fdt_is_enabled(t, cpu))
+		return false;
+	size_t len;
+	const char *mmu = rk_fdt_getprop(t, cpu, "mmu-type", &len);
+	return mmu && len > 1 && mmu[len - 1] == '\0' &&
+	       !(len == 11 && bytes_eq(mmu, "riscv,none", 11));
+}
+
+/* The phandle of the riscv,cpu-intc below the cpu node. */
+static int cpu_intc_phandle(const struct rk_fdt *t, int cpu, uint32_t *ph)
+{
+	for (int i = rk_fdt_first_subnode(t, cpu); i >= 0;
+	     i = rk_fdt_next_subnode(t, i)) {
+		if (!rk_fdt_is_compatible(t, i, "riscv,cpu-intc"))
+			continue;
+		if (rk_fdt_getprop_u32(t, i, "phandle", ph) == 0 ||
+		    rk_fdt_getprop_u32(t, i, "linux,phandle", ph) == 0)
+			return 0;
+		return RK_FDT_ERR_NOTFOUND;
+	}
+	return RK_FDT_ERR_NOTFOUND;
+}
+
+int rk_fdt_plic(const struct rk_fdt *t, uint64_t hartid, uint32_t cause,
+                struct rk_fdt_plic *p)
+{
+	if (!t || !t->blob || !p)
+		return RK_FDT_ERR_NULL;
+	struct rk_fdt_plic v;
+	v.node = rk_fdt_find_compatible(t, -1, "riscv,plic0");
+	if (v.node < 0)
+		v.node = rk_fdt_find_compatible(t, -1, "sifive,plic-1.0.0");
+	if (v.node < 0)
+		return v.node;
+	int r = rk_fdt_reg(t, v.node, 0, &v.base, &v.size);
+	if (r < 0 ||
+	    (r = rk_fdt_getprop_u32(t, v.node, "riscv,ndev", &v.ndev)) < 0)
+		return r;
+	int cpu = rk_fdt_cpu_node(t, hartid);
+	if (cpu < 0)
+		return cpu;
+	uint32_t ph;
+	if ((r = cpu_intc_phandle(t, cpu, &ph)) < 0)
+		return r;
+	size_t len;
+	const void *ie =
+	        rk_fdt_getprop(t, v.node, "interrupts-extended", &len);
+	if (!ie)
+		return RK_FDT_ERR_NOTFOUND;
+	/* Pairs <phandle cause>, one per context (cpu-intc has
+	 * #interrupt-cells = 1). */
+	if (len % 8)
+		return RK_FDT_ERR_BADVALUE;
+	for (size_t i = 0; i < len / 8; i++) {
+		uint64_t h, c;
+		if (rk_fdt_read_cells(ie, len, 2 * i, 1, &h) < 0 ||
+		    rk_fdt_read_cells(ie, len, 2 * i + 1, 1, &c) < 0)
+			return RK_FDT_ERR_BADVALUE;
+		if (h == ph && c == cause) {
+			v.context = (uint32_t)i;
+			*p = v;
+			return 0;
+		}
+	}
+	return RK_FDT_ERR_NOTFOUND;
+}

@@ -119,5 +119,53 @@ int rk_fdt_initrd(const struct rk_fdt *t, uint64_t *start, uint64_t *end);
 int rk_fdt_stdout(const struct rk_fdt *t);
 /* timebase-frequency of /cpus, else of the first cpu node that has it. */
 int rk_fdt_timebase(const struct rk_fdt *t, uint64_t *hz);
+/* /chosen bootargs (a NUL-terminated string), or NULL. */
+const char *rk_fdt_bootargs(const struct rk_fdt *t);
+
+/* ---- the console UART (16550 family) ------------------------------ */
+/* What a 16550 driver needs from the tree (devicetree binding
+ * "ns16550" / snps,dw-apb-uart): registers at base + (n << reg_shift),
+ * accessed reg_io_width bytes wide. */
+struct rk_fdt_uart {
+	int node;
+	uint64_t base, size;   /* reg entry 0, a CPU physical address */
+	uint32_t reg_shift;    /* "reg-shift", 0 when absent */
+	uint32_t reg_io_width; /* "reg-io-width", 1 when absent; 1 or 4 */
+	uint32_t clock_hz;     /* "clock-frequency", 0 when absent */
+	uint32_t baud;         /* "current-speed", 0 when absent */
+	uint32_t irq;          /* first "interrupts" cell, 0 when absent */
+};
+/* Does node list a 16550-compatible "compatible" (ns16550a, ns16550,
+ * snps,dw-apb-uart)? */
+bool rk_fdt_is_uart16550(const struct rk_fdt *t, int node);
+/* Fills *u from node (any 16550-compatible node).  RK_FDT_ERR_BADVALUE
+ * when reg-shift > 4 or reg-io-width is not 1 or 4. */
+int rk_fdt_uart16550(const struct rk_fdt *t, int node,
+                     struct rk_fdt_uart *u);
+/* The console: the node /chosen stdout-path names when it is a 16550,
+ * else the first enabled 16550-compatible node in document order. */
+int rk_fdt_console_uart(const struct rk_fdt *t, struct rk_fdt_uart *u);
+
+/* ---- harts and the PLIC (riscv) ------------------------------------ */
+/* The /cpus/cpu@N node whose reg is hartid (device_type "cpu"). */
+int rk_fdt_cpu_node(const struct rk_fdt *t, uint64_t hartid);
+/* Can this cpu run our supervisor-mode kernel (which uses Sv39)?  The
+ * riscv,isa string does not say (S is not a letter in it), the binding's
+ * mmu-type does: true when the node is enabled and has an mmu-type other
+ * than "riscv,none".  false for the JH7110's S7 monitor core (hart 0:
+ * rv64imac, no MMU, status "disabled"). */
+bool rk_fdt_cpu_has_smode(const struct rk_fdt *t, int cpu);
+/* The PLIC (riscv,plic0 or sifive,plic-1.0.0) and, for the hart hartid,
+ * the index of its context for cause (9: supervisor external, 11:
+ * machine external) in interrupts-extended: the pair whose phandle is
+ * that hart's riscv,cpu-intc. */
+struct rk_fdt_plic {
+	int node;
+	uint64_t base, size;
+	uint32_t ndev;    /* riscv,ndev: sources 1..ndev */
+	uint32_t context; /* for the hart and cause asked */
+};
+int rk_fdt_plic(const struct rk_fdt *t, uint64_t hartid, uint32_t cause,
+                struct rk_fdt_plic *p);
 
 #endif

@@ -34,7 +34,12 @@ void uart16550_init(const struct uart16550 *u, uint32_t clock_hz,
 void uart16550_putc(const struct uart16550 *u, char c);
 /* The next received byte, or -1 when nothing is waiting (LSR.DR clear). */
 int uart16550_getc(const struct uart16550 *u);
-/* Received-data-available interrupt (IER.ERBFI) on or off. */
+/* Received-data-available interrupt (IER.ERBFI) on or off; on also sets
+ * the receive FIFO trigger to 8 bytes. */
 void uart16550_rx_irq(const struct uart16550 *u, bool enable);
+/* IER off and on again: the UART drops its interrupt output and raises
+ * it again if received data waits -- a fresh edge for an edge-triggered
+ * controller (the PC's 8259). */
+void uart16550_rx_irq_rearm(const struct uart16550 *u);
 
 #endif

@@ -47,6 +47,16 @@ void rv_console_rx_irq(bool enable)
 	uart16550_rx_irq(&uart, enable);
 }
 
+/* hal.h: the UART's receive interrupt on (IER), its PLIC line from the
+ * DTB (QEMU virt 10, VisionFive 2 32), masked until hal_irq_unmask. */
+int hal_console_rx_irq(void)
+{
+	if (rv_console_irq == 0)
+		return -1;
+	uart16550_rx_irq(&uart, true);
+	return (int)rv_console_irq;
+}
+
 /* ---- time and timer ------------------------------------------------ */
 
 static uint64_t timebase = 10000000; /* Hz; from /cpus timebase-frequency */
@@ -288,23 +298,22 @@ static void add_resv(uint64_t base, uint64_t size)
 		resv[nresv++] = (struct rv_region){base, size};
 }
 
+/* The console from the DTB: QEMU virt's ns16550a (byte stride, PLIC 10)
+ * or the VisionFive 2's snps,dw-apb-uart (reg-shift 2, reg-io-width 4,
+ * PLIC 32).  The divisor stays as the boot loader set it (115200 on the
+ * board: U-Boot's console). */
+static struct rk_fdt_uart dt_uart;
+static bool dt_uart_ok;
+
 static void console_from_dtb(void)
 {
-	int node = rk_fdt_stdout(&fdt);
-	if (node < 0)
-		node = rk_fdt_find_compatible(&fdt, -1, "ns16550a");
-	if (node < 0)
-		node = rk_fdt_find_compatible(&fdt, -1, "snps,dw-apb-uart");
-	uint64_t base, size;
-	uint32_t v;
-	if (node < 0 || rk_fdt_reg(&fdt, node, 0, &base, &size) < 0)
+	if (rk_fdt_console_uart(&fdt, &dt_uart) != 0)
 		return;
-	uart.base = (uintptr_t)base;
-	uart.reg_shift =
-	        rk_fdt_getprop_u32(&fdt, node, "reg-shift", &v) == 0 ? v : 0;
-	uart.reg_io_width =
-	        rk_fdt_getprop_u32(&fdt, node, "reg-io-width", &v) == 0 ? v : 1;
-	rv_console_irq = rk_fdt_interrupt_cell(&fdt, node, 0, &v) == 0 ? v : 0;
+	dt_uart_ok = true;
+	uart.base = (uintptr_t)dt_uart.base;
+	uart.reg_shift = dt_uart.reg_shift;
+	uart.reg_io_width = dt_uart.reg_io_width;
+	rv_console_irq = dt_uart.irq;
 }
 
 static void memory_from_dtb(void)
@@ -329,6 +338,34 @@ static void memory_from_dtb(void)
 	for (unsigned i = 0; i < nram; i++)
 		if (ram[i].base <= k && k < ram[i].base + ram[i].size)
 			add_resv(ram[i].base, k - ram[i].base);
+}
+
+static bool in_ram(uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < nram; i++)
+		if (base >= ram[i].base && size <= ram[i].size &&
+		    base - ram[i].base <= ram[i].size - size)
+			return true;
+	return false;
+}
+
+/* One line for bring-up on a board: what was taken from the DTB. */
+static void boot_report(unsigned long hartid)
+{
+	const char *args = rk_fdt_bootargs(&fdt);
+	rk_printf("[BOOT] riscv64 hart %lu, image at %p, DTB %u bytes, "
+	          "timebase %llu Hz\n",
+	          hartid, (void *)_start, (unsigned)fdt.totalsize,
+	          (unsigned long long)timebase);
+	if (dt_uart_ok)
+		rk_printf("[BOOT] console uart at 0x%llx, reg-shift %u, "
+		          "reg-io-width %u, clock %u Hz, irq %u\n",
+		          (unsigned long long)dt_uart.base,
+		          (unsigned)dt_uart.reg_shift,
+		          (unsigned)dt_uart.reg_io_width,
+		          (unsigned)dt_uart.clock_hz, (unsigned)dt_uart.irq);
+	if (args && args[0])
+		rk_printf("[BOOT] bootargs: %s\n", args);
 }
 
 _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa);
@@ -363,18 +400,29 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 	add_resv((uint64_t)(uintptr_t)dtb_pa, fdt.totalsize);
 	uint64_t is, ie;
 	if (rk_fdt_initrd(&fdt, &is, &ie) == 0 && ie >= is) {
+		/* A loader can put it where there is no RAM (QEMU 7.2 does,
+		 * for a kernel high in a small RAM): say so instead of
+		 * faulting on the first read. */
+		if (!in_ram(is, ie - is)) {
+			rk_printf("[BOOT] initrd 0x%llx-0x%llx is not in RAM\n",
+			          (unsigned long long)is,
+			          (unsigned long long)ie);
+			hal_exit(RK_EXIT_PANIC);
+		}
 		/* An empty initrd still means "run these payloads": none. */
 		boot.initrd = (const void *)(uintptr_t)is;
 		boot.initrd_len = (size_t)(ie - is);
 		boot.has_payloads = true;
 		add_resv(is, ie - is);
 	}
+	boot_report(hartid);
 	rv_mem_init(ram, nram, resv, nresv);
 	if (rv_plic_init(&fdt, hartid) != 0)
 		rk_puts("[BOOT] no PLIC context for this hart: no interrupt "
 		        "lines");
 
 	boot.platform = "qemu-virt";
+	boot.cmdline = rk_fdt_bootargs(&fdt); /* in the reserved DTB */
 	const char *model =
 	        rk_fdt_getprop_str(&fdt, rk_fdt_path_offset(&fdt, "/"), "model");
 	if (model && rk_strncmp(model, "riscv-virtio", 12) != 0)

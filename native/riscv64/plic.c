@@ -30,58 +30,17 @@ static volatile uint32_t *reg(uint32_t off)
 	return (volatile uint32_t *)(plic + off);
 }
 
-/* The phandle of the interrupt controller of the cpu whose reg is hart. */
-static int hart_intc_phandle(const struct rk_fdt *t, unsigned long hart,
-                             uint32_t *ph)
-{
-	int cpus = rk_fdt_path_offset(t, "/cpus");
-	for (int c = cpus >= 0 ? rk_fdt_first_subnode(t, cpus) : -1; c >= 0;
-	     c = rk_fdt_next_subnode(t, c)) {
-		uint32_t r;
-		if (rk_fdt_getprop_u32(t, c, "reg", &r) != 0 || r != hart)
-			continue;
-		for (int i = rk_fdt_first_subnode(t, c); i >= 0;
-		     i = rk_fdt_next_subnode(t, i)) {
-			if (rk_fdt_is_compatible(t, i, "riscv,cpu-intc") &&
-			    rk_fdt_getprop_u32(t, i, "phandle", ph) == 0)
-				return 0;
-		}
-	}
-	return -1;
-}
-
 int rv_plic_init(const struct rk_fdt *t, unsigned long hart)
 {
-	int n = rk_fdt_find_compatible(t, -1, "riscv,plic0");
-	if (n < 0)
-		n = rk_fdt_find_compatible(t, -1, "sifive,plic-1.0.0");
-	uint64_t base, size;
-	uint32_t ph, ndev;
-	if (n < 0 || rk_fdt_reg(t, n, 0, &base, &size) != 0 ||
-	    rk_fdt_getprop_u32(t, n, "riscv,ndev", &ndev) != 0 ||
-	    hart_intc_phandle(t, hart, &ph) != 0)
+	/* The PLIC and this hart's supervisor context from the DTB: QEMU
+	 * virt's hart 0 is context 1; on the VisionFive 2 hart 0 (the S7)
+	 * has a machine context only, so hart N (1..4) is context 2N. */
+	struct rk_fdt_plic p;
+	if (rk_fdt_plic(t, hart, IRQ_S_EXT, &p) != 0)
 		return -1;
-	size_t len;
-	const uint8_t *ie = rk_fdt_getprop(t, n, "interrupts-extended", &len);
-	if (!ie)
-		return -1;
-	/* Pairs <phandle cause>, one per context. */
-	unsigned found = ~0u;
-	for (size_t i = 0; 2 * i + 1 < len / 4; i++) {
-		uint64_t p, cause;
-		if (rk_fdt_read_cells(ie, len, 2 * i, 1, &p) != 0 ||
-		    rk_fdt_read_cells(ie, len, 2 * i + 1, 1, &cause) != 0)
-			break;
-		if (p == ph && cause == IRQ_S_EXT) {
-			found = (unsigned)i;
-			break;
-		}
-	}
-	if (found == ~0u)
-		return -1;
-	plic = (uintptr_t)base;
-	ctx = found;
-	nsrc = ndev + 1 < PLIC_MAX_LINES ? ndev + 1 : PLIC_MAX_LINES;
+	plic = (uintptr_t)p.base;
+	ctx = p.context;
+	nsrc = p.ndev + 1 < PLIC_MAX_LINES ? p.ndev + 1 : PLIC_MAX_LINES;
 	for (unsigned s = 1; s < nsrc; s++)
 		*reg(PLIC_PRIORITY(s)) = 0;
 	for (unsigned w = 0; w < (nsrc + 31) / 32; w++)

@@ -1,5 +1,6 @@
 /*
- * console.c - COM1 (16550 at I/O port 0x3f8) through the common driver.
+ * console.c - COM1 (16550 at I/O port 0x3f8, ISA IRQ 4) through the
+ * common driver.
  */
 #include <rumpk/hal.h>
 
@@ -26,4 +27,24 @@ void hal_console_putc(char c)
 int hal_console_getc(void)
 {
 	return uart16550_getc(&com1);
+}
+
+#define COM1_IRQ 4
+
+/* The 16550 lowers its interrupt output while no source is enabled in
+ * IER and raises it again when received data is waiting: the edge the
+ * PIC needs (Linux's 8250 driver toggles IER the same way to restart
+ * THRE interrupts). */
+static void com1_rearm(void)
+{
+	uart16550_rx_irq_rearm(&com1);
+}
+
+int hal_console_rx_irq(void)
+{
+	/* MCR.OUT2 (set by uart16550_init) gates the 16550's interrupt
+	 * output onto the ISA bus on a PC. */
+	x86_irq_set_rearm(COM1_IRQ, com1_rearm);
+	uart16550_rx_irq(&com1, true);
+	return COM1_IRQ;
 }

@@ -12,6 +12,7 @@
 
 #define MB_BOOT_MAGIC 0x2BADB002u
 #define MBI_MEM (1u << 0)
+#define MBI_CMDLINE (1u << 2)
 #define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define MAPPED_TOP (4ull << 30)
@@ -115,6 +116,21 @@ static size_t memory_and_modules(const struct mb_info *mbi)
 	return n;
 }
 
+/* The multiboot command line, copied: the loader's copy lives in memory
+ * the page allocator may hand out.  QEMU passes "KERNEL -append...", GRUB
+ * "KERNEL ARGS"; the core looks for whole words, so the path is harmless. */
+static char cmdline[512];
+
+static const char *copy_cmdline(const struct mb_info *mbi)
+{
+	if (!(mbi->flags & MBI_CMDLINE) || !mbi->cmdline)
+		return NULL;
+	const char *s = ptr(mbi->cmdline);
+	if (rk_strlcpy(cmdline, s, sizeof(cmdline)) >= sizeof(cmdline))
+		rk_puts("[BOOT] command line cut at 511 bytes");
+	return cmdline;
+}
+
 void x86_main(uint32_t magic, uint32_t info);
 void x86_main(uint32_t magic, uint32_t info)
 {
@@ -127,6 +143,7 @@ void x86_main(uint32_t magic, uint32_t info)
 		hal_exit(RK_EXIT_PANIC);
 	}
 	const struct mb_info *mbi = ptr(info);
+	const char *args = copy_cmdline(mbi);
 	size_t nimages = memory_and_modules(mbi);
 	if (rk_pmm_free_count() == 0) {
 		rk_puts("[BOOT] no usable memory in the multiboot memory map");
@@ -140,6 +157,7 @@ void x86_main(uint32_t magic, uint32_t info)
 		.has_payloads = nimages > 0,
 		.images = images,
 		.nimages = nimages,
+		.cmdline = args,
 	};
 	hal_exit(rk_kmain(&boot));
 }

@@ -9,6 +9,9 @@
  * Interrupt lines: the 16 ISA lines of the 8259 PICs (remapped to vectors
  * 0x20..0x2f, all masked until a handler is attached and unmasked; the
  * LAPIC's LINT0 passes them through as ExtINT).  COM1 is line 4.
+ * The PICs stay edge-triggered (ISA lines are, and an ELCR level mode is
+ * for PCI's active-low lines); x86_irq_set_rearm makes them look level
+ * to the core.
  * hal_idle: sti;hlt (atomic: sti's shadow covers hlt), then cli.
  */
 #include <rumpk/hal.h>
@@ -39,6 +42,7 @@ static uint16_t pic_mask = 0xffff;
 static struct {
 	hal_irq_handler_t fn;
 	void *arg;
+	void (*rearm)(void);
 } lines[X86_ISA_LINES];
 
 static uint32_t lapic_rd(unsigned reg)
@@ -244,7 +248,18 @@ void hal_irq_unmask(unsigned line)
 	hal_irq_state_t s = hal_irq_save();
 	pic_mask &= (uint16_t)~(1u << line);
 	pic_write_mask();
+	/* An edge while the line was masked is still in the IRR; one that
+	 * happened before (the line high since the last acknowledge) is not:
+	 * the device makes a new one. */
+	if (lines[line].rearm)
+		lines[line].rearm();
 	hal_irq_restore(s);
+}
+
+void x86_irq_set_rearm(unsigned line, void (*rearm)(void))
+{
+	if (line < X86_ISA_LINES)
+		lines[line].rearm = rearm;
 }
 
 /* Runs with interrupts off (interrupt gates). */

@@ -87,6 +87,12 @@ void x86_mmu_device(uint64_t pa, uint64_t len);
 /* time.c: TSC and LAPIC calibration, the PICs, the timer. */
 void x86_time_init(void);
 void x86_irq_dispatch(unsigned vector);
+/* The PIC latches ISA lines on a rising edge, but the HAL promises a
+ * level-triggered line (asserted while the device has work).  A device
+ * whose line may already be high when it is unmasked registers a re-arm
+ * hook: hal_irq_unmask calls it after opening the PIC, and it makes the
+ * device drop and raise its line again (a fresh edge) if work waits. */
+void x86_irq_set_rearm(unsigned line, void (*rearm)(void));
 /* main.c */
 _Noreturn void x86_reset(void);
 

@@ -1,0 +1,147 @@
+/*
+ * uart_sim.c - the simulator's console UART receive side and the traffic
+ * generator behind it.  The generator emits events (bytes) at the rate a
+ * profile gives, with exponential inter-arrival times from a seeded PRNG
+ * so a run is repeatable.  The FIFO has hardware flow control: when it is
+ * full the generator waits (like RTS/CTS), so nothing is ever dropped and
+ * everything generated can be delivered.  The receive interrupt is
+ * level-triggered: asserted while the FIFO holds a byte.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rumpk/hal.h>
+
+#include "sim.h"
+
+#define FIFO_DEPTH 64
+
+static uint8_t fifo[FIFO_DEPTH];
+static unsigned head, count;
+static bool rx_irq_on;
+
+static struct sim_profile profile;
+static uint64_t seed_state = 0x9e3779b97f4a7c15ull;
+static uint64_t next_at = UINT64_MAX; /* time of the next event to emit */
+static uint64_t generated;
+static uint8_t next_byte = 'a';
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: small, fast, and enough for arrival times. */
+	seed_state ^= seed_state >> 12;
+	seed_state ^= seed_state << 25;
+	seed_state ^= seed_state >> 27;
+	return seed_state * 2685821657736338717ull;
+}
+
+/* -ln(U) * mean with U uniform in (0, 1]: exponential inter-arrival
+ * times, i.e. a Poisson process at the profile's rate. */
+static uint64_t exp_interval(uint64_t mean_ns)
+{
+	double u = ((double)(rng() >> 11) + 1.0) / 9007199254740992.0;
+	double v = -log(u) * (double)mean_ns;
+	return v < 1 ? 1 : (uint64_t)v;
+}
+
+static uint64_t rate_at(uint64_t t_ns)
+{
+	uint64_t ms = t_ns / 1000000ull, r = 0;
+	if (profile.period_ms)
+		ms %= profile.period_ms;
+	for (unsigned i = 0; i < profile.nsteps; i++)
+		if (profile.steps[i].from_ms <= ms)
+			r = profile.steps[i].rate;
+	return r;
+}
+
+static void schedule_from(uint64_t t)
+{
+	next_at = UINT64_MAX;
+	/* Find the next event at or after t; skip silent stretches by
+	 * jumping to the next step boundary (at most a few jumps). */
+	for (int guard = 0; guard < 1000; guard++) {
+		if (profile.end_ns && t >= profile.end_ns)
+			return;
+		uint64_t r = rate_at(t);
+		if (r) {
+			uint64_t at = t + exp_interval(1000000000ull / r);
+			if (!profile.end_ns || at < profile.end_ns)
+				next_at = at;
+			return;
+		}
+		/* Silent: move to the next millisecond boundary with a rate. */
+		t = (t / 1000000ull + 1) * 1000000ull;
+	}
+}
+
+void sim_uart_set_profile(const struct sim_profile *p, uint64_t seed)
+{
+	profile = *p;
+	seed_state = seed ? seed * 0x9e3779b97f4a7c15ull : 0x9e3779b97f4a7c15ull;
+	schedule_from(hal_now_ns());
+}
+
+static void update_line(void)
+{
+	sim_irq_set_level(SIM_UART_IRQ, rx_irq_on && count > 0);
+}
+
+/* Emits every event due by now that fits in the FIFO. */
+void sim_uart_tick(uint64_t now)
+{
+	bool changed = false;
+	while (next_at <= now && count < FIFO_DEPTH) {
+		fifo[(head + count++) % FIFO_DEPTH] = next_byte;
+		next_byte = next_byte == 'z' ? 'a' : next_byte + 1;
+		generated++;
+		changed = true;
+		schedule_from(next_at);
+	}
+	if (changed)
+		update_line();
+}
+
+uint64_t sim_uart_next_event(void)
+{
+	/* A full FIFO waits for the driver, not for time. */
+	return count < FIFO_DEPTH ? next_at : UINT64_MAX;
+}
+
+uint64_t sim_uart_generated(void)
+{
+	return generated;
+}
+
+int sim_uart_getc(void)
+{
+	if (!count)
+		return -1;
+	int c = fifo[head];
+	head = (head + 1) % FIFO_DEPTH;
+	count--;
+	if (!count)
+		update_line();
+	return c;
+}
+
+/* Reading the line status register, and the data register when a byte
+ * waits: each access costs simulated time, as MMIO does on hardware. */
+int hal_console_getc(void)
+{
+	sim_time_charge(SIM_COST_MMIO_NS);
+	sim_uart_tick(hal_now_ns());
+	int c = sim_uart_getc();
+	if (c >= 0)
+		sim_time_charge(SIM_COST_MMIO_NS);
+	return c;
+}
+
+int hal_console_rx_irq(void)
+{
+	rx_irq_on = true;
+	update_line();
+	return SIM_UART_IRQ;
+}

@@ -1,0 +1,138 @@
+/*
+ * fuzz_hostio.c - libFuzzer harness for the host tools' file handling
+ * (tools/hostio.c, used by `npl` and `rumpk-sim`): whole-file reads, key
+ * files, hex, writes.
+ *
+ * The input becomes the content of a file (an in-memory memfd, opened by
+ * its /proc/self/fd path, so the real open/fstat/read path runs).  The
+ * properties, checked against rules written here from hostio.h:
+ *   - hostio_read_file returns exactly the bytes of the file;
+ *   - hostio_read_key accepts exactly 64 hex digits optionally followed by
+ *     one '\n', returns those 32 bytes, and gives a reason otherwise;
+ *   - hostio_hex of the key gives the lowercase digits back;
+ *   - hostio_write_file then hostio_read_file round-trips the input, and
+ *     an exclusive write over an existing file is refused.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memfd_create */
+#endif
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hostio.h"
+
+#define CHECK(cond, ...)                                                      \
+	do {                                                                  \
+		if (!(cond)) {                                                \
+			fprintf(stderr, "fuzz_hostio: property violated: %s: ", \
+			        #cond);                                       \
+			fprintf(stderr, __VA_ARGS__);                         \
+			fputc('\n', stderr);                                  \
+			abort();                                              \
+		}                                                             \
+	} while (0)
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "/tmp/fuzz_hostio.XXXXXX");
+	if (!mkdtemp(dir))
+		abort();
+	return 0;
+}
+
+static int hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The key-file rule from hostio.h, independently: 64 hex digits, then
+ * nothing or exactly one '\n'. */
+static bool ref_key(const uint8_t *d, size_t n, uint8_t key[32])
+{
+	if (!(n == 64 || (n == 65 && d[64] == '\n')))
+		return false;
+	for (size_t i = 0; i < 32; i++) {
+		int a = hexval(d[2 * i]), b = hexval(d[2 * i + 1]);
+		if (a < 0 || b < 0)
+			return false;
+		key[i] = (uint8_t)(a * 16 + b);
+	}
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = memfd_create("fuzz_hostio", MFD_CLOEXEC);
+	if (fd < 0)
+		abort();
+	for (size_t off = 0; off < size;) {
+		ssize_t n = write(fd, data + off, size - off);
+		if (n <= 0)
+			abort();
+		off += (size_t)n;
+	}
+	char path[64], err[200];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+
+	size_t len = (size_t)-1;
+	uint8_t *buf = hostio_read_file(path, &len, err, sizeof(err));
+	CHECK(buf != NULL, "read failed: %s", err);
+	CHECK(len == size && memcmp(buf, data, size) == 0, "content differs");
+	free(buf);
+
+	uint8_t key[32], want[32];
+	err[0] = '\0';
+	int rc = hostio_read_key(path, key, err, sizeof(err));
+	bool ok = ref_key(data, size, want);
+	CHECK((rc == 0) == ok, "read_key said %d (%s), rule says %d", rc, err,
+	      ok);
+	if (ok) {
+		CHECK(memcmp(key, want, 32) == 0, "key bytes differ");
+		char hex[65];
+		hostio_hex(key, 32, hex);
+		for (size_t i = 0; i < 64; i++)
+			CHECK(hexval((uint8_t)hex[i]) == hexval(data[i]) &&
+			              !(hex[i] >= 'A' && hex[i] <= 'F'),
+			      "hex digit %zu", i);
+		CHECK(hex[64] == '\0', "hex not terminated");
+	} else {
+		CHECK(err[0] != '\0', "refused key without a reason");
+	}
+	close(fd);
+
+	/* Write, read back, refuse to overwrite exclusively. */
+	char out[96];
+	snprintf(out, sizeof(out), "%s/f", dir);
+	CHECK(hostio_write_file(out, data, size, 0600, false, err,
+	                        sizeof(err)) == 0,
+	      "write: %s", err);
+	buf = hostio_read_file(out, &len, err, sizeof(err));
+	CHECK(buf && len == size && memcmp(buf, data, size) == 0,
+	      "write/read round trip");
+	free(buf);
+	CHECK(hostio_write_file(out, data, size, 0600, true, err,
+	                        sizeof(err)) != 0,
+	      "exclusive write replaced a file");
+	unlink(out);
+	/* A directory is not a regular file. */
+	CHECK(hostio_read_file(dir, &len, err, sizeof(err)) == NULL,
+	      "read a directory");
+	return 0;
+}
