@@ -729,7 +729,7 @@ static uint64_t rng(void)
 static void test_fuzz_bitflips(void **state)
 {
 	(void)state;
-	const unsigned iters = 6000;
+	const unsigned iters = 1500;
 	for (int i = 0; i < NTREES; i++) {
 		struct fuzz_stats st = {0};
 		size_t n = tree_len[i];
