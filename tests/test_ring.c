@@ -38,7 +38,7 @@ static void run_sequence(enum rk_ring_mode mode)
 	uint64_t slots[CAP];
 	_Atomic uint64_t lap[CAP];
 	struct rk_ring_consumer c;
-	uint64_t first, seq, next_expected = 0, sent = 0;
+	uint64_t first, seq = 0, next_expected = 0, sent = 0;
 
 	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, mode, RK_WAIT_SPIN,
 	                              mode == RK_RING_MP ? lap : NULL),
@@ -80,7 +80,7 @@ static void test_gating_by_slowest(void **state)
 {
 	(void)state;
 	struct rk_ring r;
-	uint64_t slots[CAP], seq, first;
+	uint64_t slots[CAP], seq = 0, first;
 	struct rk_ring_consumer fast, slow;
 
 	assert_int_equal(
@@ -110,7 +110,7 @@ static void test_mp_out_of_order_publish(void **state)
 {
 	(void)state;
 	struct rk_ring r;
-	uint64_t slots[CAP], a, b, first;
+	uint64_t slots[CAP], a = 0, b = 0, first;
 	_Atomic uint64_t lap[CAP];
 	struct rk_ring_consumer c;
 
