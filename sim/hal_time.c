@@ -19,10 +19,16 @@
 
 #include "sim.h"
 
+/* The last stretch before a real-time deadline is waited out watching
+ * the clock instead of in nanosleep. */
+#define SPIN_NS 200000ull
+
 static enum sim_time_mode mode;
 static uint64_t boot_ns;
 static uint64_t sim_now = 1;
 static uint64_t deadline = UINT64_MAX;
+
+void (*sim_idle_hook)(void);
 
 static uint64_t mono_ns(void)
 {
@@ -58,6 +64,15 @@ uint64_t hal_now_ns(void)
 	return mono_ns() - boot_ns;
 }
 
+uint64_t sim_time_peek(void)
+{
+	if (mode == SIM_TIME_SIM)
+		return sim_now;
+	if (!boot_ns)
+		boot_ns = mono_ns() - 1;
+	return mono_ns() - boot_ns;
+}
+
 void hal_timer_arm(uint64_t deadline_ns)
 {
 	deadline = deadline_ns;
@@ -80,6 +95,8 @@ void sim_timer_poll(void)
  * (the timer or a device event), deliver it, return. */
 void hal_idle(void)
 {
+	if (sim_idle_hook)
+		sim_idle_hook(); /* the visualizer: may pause or pace time */
 	uint64_t now = hal_now_ns();
 	uint64_t next = sim_uart_next_event();
 	if (deadline < next)
@@ -97,16 +114,24 @@ void hal_idle(void)
 		if (next > sim_now)
 			sim_now = next;
 	} else {
-		/* At most 10 ms at a time, so new events get looked at. */
+		/* At most 10 ms at a time, so new events get looked at.  The
+		 * host's sleep overshoots by its timer slack (often 1-2 ms on a
+		 * loaded VM), so sleep to SPIN_NS before the deadline and
+		 * watch the clock for the rest (sched_yield would hand the
+		 * CPU to another process for a whole time slice). */
 		uint64_t wait = next > now ? next - now : 0;
 		if (wait > 10000000ull)
 			wait = 10000000ull;
-		if (wait) {
-			struct timespec ts = {(time_t)(wait / 1000000000ull),
-			                      (long)(wait % 1000000000ull)};
+		if (wait > SPIN_NS) {
+			uint64_t nap = wait - SPIN_NS;
+			struct timespec ts = {(time_t)(nap / 1000000000ull),
+			                      (long)(nap % 1000000000ull)};
 			while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 				;
 		}
+		uint64_t until = now + wait;
+		while (hal_now_ns() < until && sim_uart_next_event() > until)
+			__asm__ volatile("" ::: "memory");
 	}
 	sim_uart_tick(hal_now_ns());
 	sim_timer_poll();
