@@ -45,6 +45,8 @@ static int setup(void **state)
 	memset(bitmap, 0, sizeof(bitmap));
 	memset(ranges, 0, sizeof(ranges));
 	nranges = bits_used = nfree = 0;
+	memset(reserved, 0, sizeof(reserved));
+	nreserved = 0;
 	/* Garbage everywhere: an allocation must come back zeroed. */
 	memset(arena, 0xa5, (size_t)ARENA_PAGES * PG);
 	return 0;
@@ -304,6 +306,14 @@ static void free_run_partly_free(void)
 	rk_pmm_free_pages(arena, 2);
 }
 
+/* A reserved page (the kernel's, the DTB's) must never be freed. */
+static void free_reserved(void)
+{
+	rk_pmm_add_range(at(0), 4 * PG);
+	rk_pmm_reserve(at(2), PG);
+	rk_pmm_free_pages(arena + 2 * PG, 1);
+}
+
 static void free_ok(void)
 {
 	rk_pmm_add_range(at(0), 4 * PG);
@@ -328,6 +338,9 @@ static void test_bad_free_panics(void **state)
 	assert_int_equal(run_child(free_run_partly_free, out, sizeof(out)),
 	                 RK_EXIT_PANIC);
 	assert_non_null(strstr(out, "[PANIC] pmm: free of free page"));
+	assert_int_equal(run_child(free_reserved, out, sizeof(out)),
+	                 RK_EXIT_PANIC);
+	assert_non_null(strstr(out, "[PANIC] pmm: free of reserved page"));
 	/* The control: a good free does not end the child. */
 	assert_int_equal(run_child(free_ok, out, sizeof(out)), 0);
 	assert_null(strstr(out, "PANIC"));

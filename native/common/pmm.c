@@ -17,9 +17,25 @@ struct range {
 	size_t bit0;    /* its first bit in the bitmap */
 };
 
+/* Reserved spans are remembered so that freeing a page in one (a kernel
+ * or DTB page, say) panics instead of handing it out later. */
+#define MAX_RESERVED 32
+
 static uint64_t bitmap[WORDS];
 static struct range ranges[RK_PMM_MAX_RANGES];
 static size_t nranges, bits_used, nfree;
+static struct {
+	uint64_t base, end;
+} reserved[MAX_RESERVED];
+static size_t nreserved;
+
+static bool is_reserved(uint64_t addr)
+{
+	for (size_t i = 0; i < nreserved; i++)
+		if (addr >= reserved[i].base && addr < reserved[i].end)
+			return true;
+	return false;
+}
 
 static int bit_test(size_t b)
 {
@@ -105,15 +121,23 @@ void rk_pmm_reserve(uint64_t base, uint64_t len)
 	if (len == 0)
 		return;
 	uint64_t end = base + len < base ? UINT64_MAX : base + len;
+	bool managed = false;
 	for (uint64_t a = base & ~(uint64_t)(RK_PMM_PAGE - 1); a < end;
 	     a += RK_PMM_PAGE) {
 		size_t b = bit_of(a);
+		managed |= b != SIZE_MAX;
 		if (b != SIZE_MAX && bit_test(b)) {
 			bit_clear(b);
 			nfree--;
 		}
 		if (a + RK_PMM_PAGE < a)
 			break;
+	}
+	/* Only spans that took pages away need remembering. */
+	if (managed && nreserved < MAX_RESERVED) {
+		reserved[nreserved].base = base & ~(uint64_t)(RK_PMM_PAGE - 1);
+		reserved[nreserved].end = end;
+		nreserved++;
 	}
 }
 
@@ -176,10 +200,13 @@ void rk_pmm_free_pages(void *p, size_t n)
 	if (addr & (RK_PMM_PAGE - 1))
 		rk_panic("pmm: free of unaligned %p", p);
 	for (size_t k = 0; k < n; k++) {
-		size_t b = bit_of(addr + (uint64_t)k * RK_PMM_PAGE);
-		if (b == SIZE_MAX || bit_test(b))
+		uint64_t a = addr + (uint64_t)k * RK_PMM_PAGE;
+		size_t b = bit_of(a);
+		if (b == SIZE_MAX || bit_test(b) || is_reserved(a))
 			rk_panic("pmm: free of %s page %p",
-			         b == SIZE_MAX ? "unmanaged" : "free",
+			         b == SIZE_MAX ? "unmanaged"
+			         : bit_test(b) ? "free"
+			                       : "reserved",
 			         (void *)(uintptr_t)(addr + (uint64_t)k *
 			                                            RK_PMM_PAGE));
 		bit_set(b);

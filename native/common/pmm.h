@@ -34,11 +34,14 @@ void rk_pmm_add_range(uint64_t base, uint64_t len);
 /* Every page overlapping [base, base+len) becomes allocated (for good). */
 void rk_pmm_reserve(uint64_t base, uint64_t len);
 /* n physically contiguous pages, page aligned, ZEROED; NULL when no run
- * of n free pages exists (or n == 0). */
+ * of n free pages exists inside one range (or n == 0).  Ranges are only
+ * merged when added in ascending, adjacent order, as memory maps list
+ * them. */
 void *rk_pmm_alloc_pages(size_t n);
 /* Gives back n pages from rk_pmm_alloc_pages (any sub-run of an
- * allocation may be freed separately).  Freeing a page that is free or
- * not managed panics. */
+ * allocation may be freed separately).  Freeing a page that is free, not
+ * managed, or reserved (the first 32 reserve spans are remembered)
+ * panics. */
 void rk_pmm_free_pages(void *p, size_t n);
 /* Pages free now / managed in all (free + allocated + reserved). */
 size_t rk_pmm_free_count(void);
