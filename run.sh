@@ -5,16 +5,19 @@
 #   ./run.sh sim ARGS...          rumpk-sim ARGS (e.g. --payload x.npl)
 #   ./run.sh qemu ARCH [--key-pub FILE] [--timeout SEC] [PAYLOAD.npl ...]
 #                                 boot the native kernel for ARCH in QEMU
+#            [--serial-in FILE] [--append 'gov=irq|poll|adaptive']
+#                                 feed FILE to its UART: [GOV] statistics
 #   ./run.sh npl ARGS...          the npl host tool
 #
 # Exit status: 0 success, 1 a payload was refused or failed, 2 usage,
 # 100 and above a trap, panic, reset or timeout.
 set -euo pipefail
 . "$(dirname "$0")/scripts/setup.sh"
+caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() {
-	sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -57,6 +60,11 @@ qemu)
 			[ -f "$keypub" ] || { echo "run.sh: --key-pub $2: no such file" >&2; exit 2; }
 			shift 2
 			;;
+		--serial-in) # we cd to the repository: make the path absolute
+			[ $# -ge 2 ] || usage
+			args+=("$1" "$(cd "$caller_dir" && realpath "$2")") || exit 2
+			shift 2
+			;;
 		*)
 			args+=("$1")
 			shift
@@ -77,6 +85,12 @@ qemu)
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
 	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
 	;;
+# ---- hardening/benchmarks (issue 8) --------------------------------------
+bench)
+	# Every benchmark, one table of figures next to same-run anchors.
+	exec scripts/bench_all.sh "$@"
+	;;
+# ---- end benchmarks -------------------------------------------------------
 -h | --help | help)
 	usage
 	;;

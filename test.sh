@@ -92,6 +92,47 @@ step "cppcheck over the core" \
 	--enable=warning,portability --suppress=missingIncludeSystem \
 	-I include src
 
+# ---- hardening (issue 8, docs/hardening.md) ----------------------------
+# The libFuzzer harnesses and the TSan ring test run inside build-clang's
+# and build-gcc's meson tests above (suites fuzz and unit).  Here: every
+# host test and the simulator demo under ASan+UBSan (clang; the long
+# differential crypto test is left to the plain builds), and the demo
+# under valgrind memcheck.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1
+export LSAN_OPTIONS=suppressions=$RK_ROOT/tests/hardening/lsan.supp
+asan_suite() { # the host tests of DIR except ed25519_diff
+	local dir=$1 tests
+	rk_setup_build "$dir" -Db_sanitize=address,undefined -Db_lundef=false ||
+		{ failed=$((failed + 1)); failures+=("$dir: meson setup failed"); return; }
+	rk_log "build $dir"
+	if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+		tail -40 "$dir.build.log"
+		failed=$((failed + 1))
+		failures+=("$dir: build failed (see $dir.build.log)")
+		return
+	fi
+	rk_log "test $dir (ASan+UBSan)"
+	tests=$(meson test -C "$dir" --list 2>/dev/null | grep ' / ' |
+		sed 's/^.* \/ //' | grep -v -x ed25519_diff)
+	# shellcheck disable=SC2086 # one word per test name
+	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 $tests |
+		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' || true
+	count_meson "$dir"
+}
+CC=clang asan_suite build-asan
+demo_clean() { # demo_clean CMD...: the demo passes and no tool complains
+	local out
+	out=$("$@" 2>&1) || { echo "$out" | tail -30; return 1; }
+	grep -q '\[DEMO\] all steps passed' <<<"$out" || { echo "$out"; return 1; }
+	! grep -E 'runtime error|ERROR: (Address|Leak)Sanitizer' <<<"$out"
+}
+step "ASan+UBSan: simulator demo" demo_clean build-asan/sim/rumpk-sim
+step "valgrind memcheck: simulator demo (build-gcc)" demo_clean \
+	valgrind -q --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite build-gcc/sim/rumpk-sim
+# ---- end hardening ------------------------------------------------------
+
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "test.sh: $(($(date +%s) - t0)) s"

@@ -3,7 +3,7 @@
 exits at once, in the same QEMU, with the same command line, in the same
 run: the difference is the kernel's own share of boot time.
 
-    bench/qemu_boot.py [--rounds N] [--arch ARCH]... [--build-dir-ARCH DIR]
+    bench/qemu_boot.py [--rounds N] [--arch ARCH]... [--build-dir-ARCH DIR]...
 
 Per arch, three kernels are booted in interleaved rounds (the order
 rotates every round, so drift of a shared machine hits all three alike):
@@ -127,15 +127,17 @@ def boot_once(qr, arch, kind, cmd, timeout):
     cpu = children_cpu() - cpu0
     out = p.stdout.decode("utf-8", errors="replace")
     status = qr.qemu_status(arch, p.returncode)
-    ok = status == 0
-    if kind != "bare":
+    why = None
+    if status != 0:
+        why = "QEMU rc %d: exit-device status %s" % (p.returncode, status)
+    elif kind != "bare":
         lines = [m for m in (qr.EXIT_LINE.search(l)
                              for l in out.splitlines()) if m]
-        ok = ok and bool(lines) and int(lines[-1].group(1)) == 0
-    if not ok:
-        raise RuntimeError("%s %s: QEMU rc %d, expected kernel status 0\n"
-                           "command: %s\n%s" % (arch, kind, p.returncode,
-                                                " ".join(cmd), out[-2000:]))
+        if not lines or int(lines[-1].group(1)) != 0:
+            why = "QEMU rc %d but no '[EXIT] status 0' line" % p.returncode
+    if why:
+        raise RuntimeError("%s %s: %s, expected status 0\ncommand: %s\n%s"
+                           % (arch, kind, why, " ".join(cmd), out[-2000:]))
     return elapsed, cpu
 
 
@@ -158,8 +160,9 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="seconds before one boot counts as hung")
     for a in ARCHES:
-        ap.add_argument("--build-dir-" + a.replace("_", "-"),
-                        dest="build_" + a,
+        names = sorted({"--build-dir-" + a, "--build-dir-" +
+                        a.replace("_", "-")})
+        ap.add_argument(*names, dest="build_" + a,
                         default=os.path.join(ROOT, "build-" + a),
                         metavar="DIR",
                         help="cross build of %s (default build-%s)" % (a, a))

@@ -22,6 +22,12 @@ appends `serial-rx` to the kernel command line (--append STR, QEMU's
 -append: multiboot cmdline on x86_64, /chosen bootargs on aarch64 and
 riscv64): the kernel receives under the governor until a line END.
 
+--trace FILE appends `trace` to the kernel command line: the kernel then
+frames its trace events on the console ("\x1e" KIND hex fields "\n",
+src/trace.c).  The raw console stream goes to FILE; the display and the
+--expect/--reject checks see it without the frames.  `rumpk-sim
+--viz-replay FILE` shows it (docs/visualizer.md).
+
 Exit status: the kernel's status (0 all ran, 1 refused, 100+ trap, ...),
 which is trusted only together with the kernel's `[EXIT] status N` line
 (QEMU exits 0 on a reset or triple fault too): no line means 103 (reset or
@@ -290,6 +296,42 @@ class SerialFeeder:
                 self.t_gov = time.monotonic()
 
 
+class TraceSplitter:
+    """--trace: records the raw console stream in a file and passes on
+    the text without the trace frames ("\x1e" up to a newline; a frame
+    may fall in the middle of another line and span reads)."""
+
+    def __init__(self, path):
+        self.file = open(path, "wb")
+        self.in_frame = False
+        self.frames = 0
+
+    def feed(self, data):
+        self.file.write(data)
+        out = bytearray()
+        i = 0
+        while i < len(data):
+            if self.in_frame:
+                j = data.find(b"\n", i)
+                if j < 0:
+                    break
+                self.in_frame = False
+                self.frames += 1
+                i = j + 1
+            else:
+                j = data.find(b"\x1e", i)
+                if j < 0:
+                    out += data[i:]
+                    break
+                out += data[i:j]
+                self.in_frame = True
+                i = j + 1
+        return bytes(out)
+
+    def close(self):
+        self.file.close()
+
+
 def kill_group(proc):
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -300,7 +342,8 @@ def kill_group(proc):
             pass
 
 
-def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None):
+def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None,
+        splitter=None):
     """Runs QEMU; returns (rc or None on timeout, output text, seconds).
     A driver (UBootDriver) sees the console and types into QEMU's stdin;
     when it gives up, QEMU is killed (the driver records why)."""
@@ -330,6 +373,8 @@ def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None):
             data = os.read(proc.stdout.fileno(), 65536)
             if not data:
                 break
+            if splitter is not None:
+                data = splitter.feed(data)
             chunks.append(data)
             if echo:
                 out.write(data)
@@ -412,6 +457,9 @@ def main(argv=None):
     ap.add_argument("--serial-in", default=None, metavar="FILE",
                     help="feed FILE into the console UART and run the "
                     "kernel's serial-rx (appended to the command line)")
+    ap.add_argument("--trace", default=None, metavar="FILE",
+                    help="kernel trace events (command line word `trace`) "
+                    "and the console into FILE, for rumpk-sim --viz-replay")
     ap.add_argument("--print-command", action="store_true",
                     help="print the QEMU command line on stderr")
     ap.add_argument("payloads", nargs="*", metavar="PAYLOAD.npl")
@@ -467,6 +515,19 @@ def main(argv=None):
             return 2
         args.append.append("serial-rx")
         feeder = SerialFeeder(args.serial_in)
+    splitter = None
+    if args.trace is not None:
+        if args.via_uboot:
+            print("qemu_run: --trace: with --via-uboot put `trace` in "
+                  "--bootargs", file=sys.stderr)
+            return 2
+        args.append.append("trace")
+        try:
+            splitter = TraceSplitter(args.trace)
+        except OSError as e:
+            print("qemu_run: --trace %s: %s" % (args.trace, e.strerror),
+                  file=sys.stderr)
+            return 2
     if args.append and args.via_uboot:
         print("qemu_run: with --via-uboot the command line is --bootargs",
               file=sys.stderr)
@@ -485,11 +546,16 @@ def main(argv=None):
             print("qemu_run: " + " ".join(cmd), file=sys.stderr)
         try:
             rc, text, elapsed = run(cmd, args.timeout, not args.quiet,
-                                    args.stdin, driver, feeder)
+                                    args.stdin, driver, feeder, splitter)
         except FileNotFoundError:
             print("qemu_run: cannot run %s" % cmd[0], file=sys.stderr)
             return 2
 
+    if splitter is not None:
+        splitter.close()
+        print("qemu_run: --trace: %d event(s) in %s" % (splitter.frames,
+                                                     args.trace),
+              file=sys.stderr)
     lines = text.split("\n")
     exit_lines = [m for m in (EXIT_LINE.search(l) for l in lines) if m]
     if driver is not None and driver.refused:

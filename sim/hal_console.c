@@ -26,8 +26,12 @@ void sim_console_flush(void)
 	used = 0;
 }
 
+void (*sim_console_tap)(char c);
+
 void hal_console_putc(char c)
 {
+	if (sim_console_tap)
+		sim_console_tap(c);
 	line[used++] = c;
 	if (c == '\n' || used == sizeof(line))
 		sim_console_flush();

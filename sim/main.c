@@ -16,6 +16,9 @@
 
 #include "../tools/hostio.h"
 #include "sim.h"
+#ifdef RK_VIZ
+#include "viz/viz.h"
+#endif
 
 static void usage(FILE *out)
 {
@@ -41,6 +44,13 @@ static void usage(FILE *out)
 	        "  --gov adaptive|irq|poll   the policy (default adaptive)\n"
 	        "  --gov-param NAME=VALUE    window_ms war_rate peace_rate dwell_ms\n"
 	        "                      empty_polls budget poll_us\n"
+	        "  --viz               show the kernel in a window (SDL2; implies\n"
+	        "                      --time sim unless --time is given;\n"
+	        "                      docs/visualizer.md)\n"
+	        "  --viz-snapshot FILE.bmp  write the view to FILE.bmp, headless\n"
+	        "  --viz-after-ms N    take the snapshot at N ms of kernel time\n"
+	        "  --viz-replay FILE   show a native trace (./run.sh qemu ARCH\n"
+	        "                      --trace FILE) instead of running the kernel\n"
 	        "  --help              this text\n"
 	        "  --version           the version\n"
 	        "\n"
@@ -153,7 +163,16 @@ int main(int argc, char **argv)
 		OPT_SEED,
 		OPT_GOV,
 		OPT_GOVPARAM,
+		OPT_VIZ,
+		OPT_VIZ_SNAPSHOT,
+		OPT_VIZ_AFTER,
+		OPT_VIZ_REPLAY,
 	};
+	/* --viz*: docs/visualizer.md */
+	bool viz = false, viz_window = false, viz_after_set = false,
+	     time_set = false;
+	const char *viz_snapshot = NULL, *viz_replay_file = NULL;
+	uint64_t viz_after_ms = 0;
 	const char *traffic = NULL;
 	uint64_t duration_ms = 1000, seed = 1;
 	bool stats_json = false;
@@ -169,6 +188,10 @@ int main(int argc, char **argv)
 	        {"seed", required_argument, NULL, OPT_SEED},
 	        {"gov", required_argument, NULL, OPT_GOV},
 	        {"gov-param", required_argument, NULL, OPT_GOVPARAM},
+	        {"viz", no_argument, NULL, OPT_VIZ},
+	        {"viz-snapshot", required_argument, NULL, OPT_VIZ_SNAPSHOT},
+	        {"viz-after-ms", required_argument, NULL, OPT_VIZ_AFTER},
+	        {"viz-replay", required_argument, NULL, OPT_VIZ_REPLAY},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -237,6 +260,7 @@ int main(int argc, char **argv)
 			stats_json = true;
 			break;
 		case OPT_TIME:
+			time_set = true;
 			if (!strcmp(optarg, "real"))
 				sim_time_set_mode(SIM_TIME_REAL);
 			else if (!strcmp(optarg, "sim"))
@@ -272,6 +296,24 @@ int main(int argc, char **argv)
 				                   "poll_us",
 				                   optarg);
 			break;
+		case OPT_VIZ:
+			viz = viz_window = true;
+			break;
+		case OPT_VIZ_SNAPSHOT:
+			viz = true;
+			viz_snapshot = optarg;
+			break;
+		case OPT_VIZ_AFTER:
+			if (parse_u64(optarg, &viz_after_ms))
+				return usage_error("--viz-after-ms: '%s' is not a "
+				                   "number of milliseconds",
+				                   optarg);
+			viz_after_set = true;
+			break;
+		case OPT_VIZ_REPLAY:
+			viz = true;
+			viz_replay_file = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return RK_EXIT_OK;
@@ -287,6 +329,31 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument '%s' (payloads go "
 		                   "after --payload)",
 		                   argv[optind]);
+
+	if (viz_after_set && !viz_snapshot)
+		return usage_error("--viz-after-ms needs --viz-snapshot%s", "");
+	if (viz_replay_file && (traffic || nimages))
+		return usage_error("--viz-replay shows a recorded trace: drop "
+		                   "--traffic and --payload%s", "");
+#ifdef RK_VIZ
+	struct viz_opts vo = {viz_window, viz_snapshot, viz_after_ms,
+	                      viz_after_set, viz_replay_file};
+	if (viz_replay_file)
+		return viz_replay(&vo);
+	if (viz && viz_window && !time_set)
+		sim_time_set_mode(SIM_TIME_SIM); /* pause and speed need it */
+#else
+	(void)viz_window;
+	(void)viz_after_ms;
+	(void)time_set;
+	if (viz) {
+		fprintf(stderr, "rumpk-sim: --viz, --viz-snapshot and "
+		        "--viz-replay need SDL2: this rumpk-sim was built "
+		        "without it (install libsdl2-dev, then meson setup "
+		        "-Dviz=enabled)\n");
+		return RK_EXIT_USAGE;
+	}
+#endif
 
 	const char *why;
 	if (rk_gov_check_config(&gov, &why))
@@ -319,7 +386,18 @@ int main(int argc, char **argv)
 	boot.extra_keys = (const uint8_t(*)[32])keys;
 	boot.nextra_keys = nkeys;
 	sim_trap_init();
+#ifdef RK_VIZ
+	if (viz) {
+		int vs = viz_live_start(&vo);
+		if (vs)
+			return vs;
+	}
+#endif
 	int status = rk_kmain(&boot);
+#ifdef RK_VIZ
+	if (viz && viz_live_finish(status) && status == RK_EXIT_OK)
+		status = RK_EXIT_USAGE; /* the snapshot could not be written */
+#endif
 	if (traffic && stats_json && status == RK_EXIT_OK)
 		print_stats_json(traffic, seed, &gov, duration_ms, &report);
 	hal_exit(status);

@@ -71,4 +71,19 @@ void sim_trap_init(void);
 /* Console output flush before exit. */
 void sim_console_flush(void);
 
+/* ---- visualizer hooks (sim/viz/, docs/visualizer.md) ----------------
+ * NULL unless rumpk-sim runs with --viz*: then the idle loop calls
+ * sim_idle_hook first (render, pause, pace simulated time) and every
+ * console byte goes to sim_console_tap as well as to stdout. */
+extern void (*sim_idle_hook)(void);
+extern void (*sim_console_tap)(char c);
+/* The clock without the cost a read charges in simulated time. */
+uint64_t sim_time_peek(void);
+/* Typed bytes into the UART's receive side, queued behind its FIFO (flow
+ * control applies); returns how many were queued. */
+size_t sim_uart_inject(const uint8_t *bytes, size_t n);
+/* Bytes the FIFO holds now, and queued injected bytes. */
+unsigned sim_uart_fifo_level(void);
+size_t sim_uart_injected_pending(void);
+
 #endif

@@ -89,10 +89,40 @@ static void update_line(void)
 	sim_irq_set_level(SIM_UART_IRQ, rx_irq_on && count > 0);
 }
 
-/* Emits every event due by now that fits in the FIFO. */
+/* Typed bytes (the visualizer's keyboard), waiting for FIFO room. */
+#define INJECT_MAX 8192
+static uint8_t injq[INJECT_MAX];
+static size_t inj_head, inj_count;
+
+size_t sim_uart_inject(const uint8_t *bytes, size_t n)
+{
+	size_t i = 0;
+	for (; i < n && inj_count < INJECT_MAX; i++)
+		injq[(inj_head + inj_count++) % INJECT_MAX] = bytes[i];
+	return i;
+}
+
+unsigned sim_uart_fifo_level(void)
+{
+	return count;
+}
+
+size_t sim_uart_injected_pending(void)
+{
+	return inj_count;
+}
+
+/* Emits every event due by now that fits in the FIFO, typed bytes
+ * first (they arrived earlier than anything still to be generated). */
 void sim_uart_tick(uint64_t now)
 {
 	bool changed = false;
+	while (inj_count && count < FIFO_DEPTH) {
+		fifo[(head + count++) % FIFO_DEPTH] = injq[inj_head];
+		inj_head = (inj_head + 1) % INJECT_MAX;
+		inj_count--;
+		changed = true;
+	}
 	while (next_at <= now && count < FIFO_DEPTH) {
 		fifo[(head + count++) % FIFO_DEPTH] = next_byte;
 		next_byte = next_byte == 'z' ? 'a' : next_byte + 1;
@@ -107,6 +137,8 @@ void sim_uart_tick(uint64_t now)
 uint64_t sim_uart_next_event(void)
 {
 	/* A full FIFO waits for the driver, not for time. */
+	if (count < FIFO_DEPTH && inj_count)
+		return 0; /* typed bytes are due now */
 	return count < FIFO_DEPTH ? next_at : UINT64_MAX;
 }
 

@@ -7,6 +7,7 @@
 #include <rumpk/governor.h>
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
+#include <rumpk/trace.h>
 
 const char *rk_gov_mode_name(enum rk_gov_mode m)
 {
@@ -40,6 +41,7 @@ static void gov_irq(unsigned line, void *arg)
 	struct rk_governor *g = arg;
 	hal_irq_mask(line);
 	g->st.irqs++;
+	rk_trace_emit(RK_TR_IRQ, line, 0, 0);
 	g->irq_fired = true;
 	rk_waitq_wake_one(&g->wq);
 }
@@ -61,6 +63,7 @@ static void set_mode(struct rk_governor *g, enum rk_gov_mode m, uint64_t now)
 		g->st.peace_entries++;
 	if (g->trace)
 		g->trace(g->dev.name, m, now, g->st.last_rate);
+	rk_trace_emit(RK_TR_GOV, m, g->st.last_rate, g->dev.irq);
 }
 
 /* Counts events into the rate window; when a window closes, decides

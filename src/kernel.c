@@ -10,6 +10,7 @@
 #include <rumpk/sched.h>
 #include <rumpk/siphash.h>
 #include <rumpk/status.h>
+#include <rumpk/trace.h>
 
 struct kmain_ctx {
 	const struct rk_boot *boot;
@@ -143,6 +144,10 @@ int rk_kmain(const struct rk_boot *boot)
 	hal_boot_entropy(idkey);
 	rk_id_init(idkey);
 	rk_sched_init();
+	/* `trace` on the command line: framed events on the console
+	 * (docs/visualizer.md); a platform may have installed its own sink. */
+	if (!rk_trace_sink && rk_cmdline_word(boot->cmdline, "trace", NULL, NULL))
+		rk_trace_set_sink(rk_trace_console_sink);
 
 	rk_printf("Rumpk %s on %s (%s): the kernel is a library, the app is "
 	          "the OS\n",

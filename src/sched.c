@@ -10,6 +10,7 @@
 #include <rumpk/sched.h>
 #include <rumpk/siphash.h>
 #include <rumpk/status.h>
+#include <rumpk/trace.h>
 
 /* Written over the lowest bytes of every fiber stack; an overflow that
  * reaches them is caught at the next switch (natively there is no guard
@@ -116,6 +117,8 @@ static void switch_to(struct rk_fiber *next, hal_irq_state_t irq)
 	cpu0.start_irq = irq;
 	if (next)
 		next->switches++;
+	rk_trace_emit(RK_TR_SWITCH, prev ? prev - fibers : RK_TRACE_IDLE,
+	              next ? next - fibers : RK_TRACE_IDLE, prev ? prev->state : 0);
 	hal_ctx_switch(prev ? prev->ctx : cpu0.boot_ctx,
 	               next ? next->ctx : cpu0.boot_ctx);
 	reap();
@@ -165,6 +168,7 @@ static void wake_expired(uint64_t now)
 void rk_timer_isr(void)
 {
 	hal_irq_state_t s = hal_irq_save();
+	rk_trace_emit(RK_TR_IRQ, RK_TRACE_TIMER, 0, 0);
 	wake_expired(hal_now_ns());
 	hal_irq_restore(s);
 }
@@ -224,6 +228,7 @@ struct rk_fiber *rk_fiber_spawn(const char *name, unsigned prio,
 	s = hal_irq_save();
 	f->id = rk_id_make(RK_ID_FIBER, ++cpu0.spawned);
 	cpu0.live++;
+	rk_trace_emit(RK_TR_SPAWN, f - fibers, prio, (uintptr_t)f);
 	runq_push(f);
 	hal_irq_restore(s);
 	return f;

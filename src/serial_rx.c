@@ -9,6 +9,7 @@
 #include <rumpk/klib.h>
 #include <rumpk/ring.h>
 #include <rumpk/serial_rx.h>
+#include <rumpk/trace.h>
 
 #define RX_SLOTS 4096u
 
@@ -44,6 +45,13 @@ static unsigned drain(void *ctx, unsigned budget)
 		rk_ring_publish(&rx->ring, seq, 1);
 		n++;
 	}
+	if (n) /* the fill the consumer sees: published, not yet released */
+		rk_trace_emit(RK_TR_RING, 0,
+		              atomic_load_explicit(&rx->ring.cursor,
+		                                   memory_order_relaxed) -
+		                      atomic_load_explicit(&rx->cons.seq,
+		                                           memory_order_relaxed),
+		              RX_SLOTS);
 	return n;
 }
 
@@ -134,6 +142,10 @@ int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
 		return -1;
 	}
 	gov.trace = trace;
+	rk_printf("[GOV] receiving on line %d (%s)\n", line,
+	          cfg->policy == RK_GOV_ADAPTIVE   ? "adaptive"
+	          : cfg->policy == RK_GOV_ALWAYS_IRQ ? "always-irq"
+	                                             : "always-poll");
 	struct rk_fiber *c = rk_fiber_spawn("uart-consumer", cfg->prio,
 	                                    consumer, &rx, 0, true);
 	RK_ASSERT(c != NULL);

@@ -47,7 +47,7 @@ struct rk_gov_config {
 	{                                                                     \
 		.policy = RK_GOV_ADAPTIVE, .window_ns = 2000000,              \
 		.war_rate = 20000, .peace_rate = 2000, .dwell_ns = 20000000,  \
-		.empty_polls = 64, .budget = 64, .poll_interval_ns = 50000,   \
+		.empty_polls = 200, .budget = 64, .poll_interval_ns = 50000,   \
 		.prio = RK_PRIO_NORMAL,                                       \
 	}
 

@@ -55,35 +55,37 @@ static bool valid(unsigned line)
 	return plic && line > 0 && line < nsrc;
 }
 
+/* Masking is by priority, not by the enable bit: priority 0 means "never
+ * interrupt" (RISC-V PLIC spec, "Interrupt Priorities"), while the source
+ * stays enabled for this context.  Two reasons: a completion for a source
+ * that is not enabled is silently ignored (spec, "Interrupt Completion"),
+ * and our top halves mask before we complete; and QEMU's PLIC (7.2)
+ * re-evaluates its output on a priority write but not on an enable write,
+ * so an interrupt that became pending while masked would never be
+ * delivered after an enable-bit unmask. */
 int hal_irq_attach(unsigned line, hal_irq_handler_t handler, void *arg)
 {
 	if (!valid(line) || !handler)
 		return -1;
 	hal_irq_state_t s = hal_irq_save();
-	hal_irq_mask(line);
+	*reg(PLIC_PRIORITY(line)) = 0;
 	lines[line].fn = handler;
 	lines[line].arg = arg;
-	*reg(PLIC_PRIORITY(line)) = 1;
+	*reg(PLIC_ENABLE(ctx, line)) |= 1u << (line % 32);
 	hal_irq_restore(s);
 	return 0;
 }
 
 void hal_irq_mask(unsigned line)
 {
-	if (!valid(line))
-		return;
-	hal_irq_state_t s = hal_irq_save();
-	*reg(PLIC_ENABLE(ctx, line)) &= ~(1u << (line % 32));
-	hal_irq_restore(s);
+	if (valid(line))
+		*reg(PLIC_PRIORITY(line)) = 0;
 }
 
 void hal_irq_unmask(unsigned line)
 {
-	if (!valid(line) || !lines[line].fn)
-		return;
-	hal_irq_state_t s = hal_irq_save();
-	*reg(PLIC_ENABLE(ctx, line)) |= 1u << (line % 32);
-	hal_irq_restore(s);
+	if (valid(line) && lines[line].fn)
+		*reg(PLIC_PRIORITY(line)) = 1;
 }
 
 /* Supervisor external interrupt: claim, run the top half, complete. */

@@ -100,7 +100,7 @@ static void exercise(const struct rk_fdt *t, int node)
 }
 
 /* The node's absolute path from rk_fdt_parent and rk_fdt_name, or false
- * when it does not fit. */
+ * when it does not fit or is ambiguous. */
 static bool path_of(const struct rk_fdt *t, int node, char *buf, size_t cap)
 {
 	int chain[RK_FDT_MAX_DEPTH + 2], n = 0;
@@ -120,6 +120,12 @@ static bool path_of(const struct rk_fdt *t, int node, char *buf, size_t cap)
 		memcpy(buf + used, nm, len);
 		used += len;
 		buf[used] = '\0';
+		/* A path names the first matching sibling: with two siblings
+		 * of the same name (or "a" after "a@1") the path of the
+		 * second's subtree leads elsewhere, so there is nothing to
+		 * check. */
+		if (i > 0 && rk_fdt_path_offset(t, buf) != chain[i])
+			return false;
 	}
 	if (used == 0)
 		snprintf(buf, cap, "/");
