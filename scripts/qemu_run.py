@@ -22,8 +22,10 @@ appends `serial-rx` to the kernel command line (--append STR, QEMU's
 -append: multiboot cmdline on x86_64, /chosen bootargs on aarch64 and
 riscv64): the kernel receives under the governor until a line END.
 
---trace FILE appends `trace` to the kernel command line: the kernel then
-frames its trace events on the console ("\x1e" KIND hex fields "\n",
+--trace FILE appends `trace` to the kernel command line (unless --append
+gave `trace=buffer`: events kept in memory, printed at the end, so the
+timing is hardly disturbed): the kernel then frames its trace events on
+the console ("\x1e" KIND hex fields "\n",
 src/trace.c).  The raw console stream goes to FILE; the display and the
 --expect/--reject checks see it without the frames.  `rumpk-sim
 --viz-replay FILE` shows it (docs/visualizer.md).
@@ -521,7 +523,10 @@ def main(argv=None):
             print("qemu_run: --trace: with --via-uboot put `trace` in "
                   "--bootargs", file=sys.stderr)
             return 2
-        args.append.append("trace")
+        # `--append trace=buffer` chooses the buffered form instead.
+        if not any(w == "trace" or w.startswith("trace=")
+                   for a in args.append for w in a.split()):
+            args.append.append("trace")
         try:
             splitter = TraceSplitter(args.trace)
         except OSError as e:

@@ -51,6 +51,8 @@ static void usage(FILE *out)
 	        "  --viz-after-ms N    take the snapshot at N ms of kernel time\n"
 	        "  --viz-replay FILE   show a native trace (./run.sh qemu ARCH\n"
 	        "                      --trace FILE) instead of running the kernel\n"
+	        "  --viz-type TEXT     type TEXT into the console UART at the start\n"
+	        "                      ('\\n' is Enter)\n"
 	        "  --help              this text\n"
 	        "  --version           the version\n"
 	        "\n"
@@ -167,11 +169,13 @@ int main(int argc, char **argv)
 		OPT_VIZ_SNAPSHOT,
 		OPT_VIZ_AFTER,
 		OPT_VIZ_REPLAY,
+		OPT_VIZ_TYPE,
 	};
 	/* --viz*: docs/visualizer.md */
 	bool viz = false, viz_window = false, viz_after_set = false,
 	     time_set = false;
-	const char *viz_snapshot = NULL, *viz_replay_file = NULL;
+	const char *viz_snapshot = NULL, *viz_replay_file = NULL,
+	           *viz_type = NULL;
 	uint64_t viz_after_ms = 0;
 	const char *traffic = NULL;
 	uint64_t duration_ms = 1000, seed = 1;
@@ -192,6 +196,7 @@ int main(int argc, char **argv)
 	        {"viz-snapshot", required_argument, NULL, OPT_VIZ_SNAPSHOT},
 	        {"viz-after-ms", required_argument, NULL, OPT_VIZ_AFTER},
 	        {"viz-replay", required_argument, NULL, OPT_VIZ_REPLAY},
+	        {"viz-type", required_argument, NULL, OPT_VIZ_TYPE},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
 	        {NULL, 0, NULL, 0},
@@ -314,6 +319,9 @@ int main(int argc, char **argv)
 			viz = true;
 			viz_replay_file = optarg;
 			break;
+		case OPT_VIZ_TYPE:
+			viz_type = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return RK_EXIT_OK;
@@ -330,6 +338,9 @@ int main(int argc, char **argv)
 		                   "after --payload)",
 		                   argv[optind]);
 
+	if (viz_type && (!viz || viz_replay_file))
+		return usage_error("--viz-type types into a live --viz or "
+		                   "--viz-snapshot run%s", "");
 	if (viz_after_set && !viz_snapshot)
 		return usage_error("--viz-after-ms needs --viz-snapshot%s", "");
 	if (viz_replay_file && (traffic || nimages))
@@ -337,9 +348,12 @@ int main(int argc, char **argv)
 		                   "--traffic and --payload%s", "");
 #ifdef RK_VIZ
 	struct viz_opts vo = {viz_window, viz_snapshot, viz_after_ms,
-	                      viz_after_set, viz_replay_file};
-	if (viz_replay_file)
+	                      viz_after_set, viz_replay_file, viz_type};
+	if (viz_replay_file) {
+		/* A window unless only a snapshot is asked for. */
+		vo.window = viz_window || !viz_snapshot;
 		return viz_replay(&vo);
+	}
 	if (viz && viz_window && !time_set)
 		sim_time_set_mode(SIM_TIME_SIM); /* pause and speed need it */
 #else

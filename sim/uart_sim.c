@@ -57,23 +57,44 @@ static uint64_t rate_at(uint64_t t_ns)
 	return r;
 }
 
+/* The first time after t at which the profile's rate changes. */
+static uint64_t next_change(uint64_t t)
+{
+	uint64_t ms = t / 1000000ull, pos = ms, best = UINT64_MAX;
+	if (profile.period_ms)
+		pos = ms % profile.period_ms;
+	for (unsigned i = 0; i < profile.nsteps; i++)
+		if (profile.steps[i].from_ms > pos &&
+		    profile.steps[i].from_ms - pos < best)
+			best = profile.steps[i].from_ms - pos;
+	if (best == UINT64_MAX && profile.period_ms)
+		best = profile.period_ms - pos; /* the period starts over */
+	if (best == UINT64_MAX)
+		return UINT64_MAX;
+	return (ms + best) * 1000000ull;
+}
+
+/* The next arrival after t.  An interval drawn at one rate that would
+ * cross a change of rate is redrawn from the change: a Poisson process
+ * is memoryless, so this is exact, and a burst is never jumped over. */
 static void schedule_from(uint64_t t)
 {
 	next_at = UINT64_MAX;
-	/* Find the next event at or after t; skip silent stretches by
-	 * jumping to the next step boundary (at most a few jumps). */
-	for (int guard = 0; guard < 1000; guard++) {
+	for (int guard = 0; guard < 100000; guard++) {
 		if (profile.end_ns && t >= profile.end_ns)
 			return;
-		uint64_t r = rate_at(t);
+		uint64_t r = rate_at(t), change = next_change(t);
 		if (r) {
 			uint64_t at = t + exp_interval(1000000000ull / r);
-			if (!profile.end_ns || at < profile.end_ns)
-				next_at = at;
-			return;
+			if (at < change) {
+				if (!profile.end_ns || at < profile.end_ns)
+					next_at = at;
+				return;
+			}
 		}
-		/* Silent: move to the next millisecond boundary with a rate. */
-		t = (t / 1000000ull + 1) * 1000000ull;
+		if (change == UINT64_MAX)
+			return; /* silent for ever */
+		t = change;
 	}
 }
 
@@ -121,6 +142,7 @@ void sim_uart_tick(uint64_t now)
 		fifo[(head + count++) % FIFO_DEPTH] = injq[inj_head];
 		inj_head = (inj_head + 1) % INJECT_MAX;
 		inj_count--;
+		generated++; /* entered the UART: delivered like the rest */
 		changed = true;
 	}
 	while (next_at <= now && count < FIFO_DEPTH) {

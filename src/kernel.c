@@ -77,8 +77,9 @@ bool rk_cmdline_word(const char *cmdline, const char *word,
 static int serial_main(const struct rk_boot *b)
 {
 	struct rk_gov_config cfg = RK_GOV_CONFIG_DEFAULT;
-	struct rk_serial_report local, *rep = b->serial_report ? b->serial_report
-	                                                         : &local;
+	static struct rk_serial_report local;
+	struct rk_serial_report *rep = b->serial_report ? b->serial_report
+	                                                : &local;
 	const char *v;
 	size_t n;
 
@@ -144,10 +145,20 @@ int rk_kmain(const struct rk_boot *boot)
 	hal_boot_entropy(idkey);
 	rk_id_init(idkey);
 	rk_sched_init();
-	/* `trace` on the command line: framed events on the console
-	 * (docs/visualizer.md); a platform may have installed its own sink. */
+	/* `trace` on the command line: framed events on the console;
+	 * `trace=buffer`: the same, printed at the end (docs/visualizer.md).
+	 * A platform may have installed its own sink. */
+	const char *tv;
+	size_t tn;
 	if (!rk_trace_sink && rk_cmdline_word(boot->cmdline, "trace", NULL, NULL))
 		rk_trace_set_sink(rk_trace_console_sink);
+	else if (!rk_trace_sink &&
+	         rk_cmdline_word(boot->cmdline, "trace", &tv, &tn)) {
+		if (tn != 6 || rk_strncmp(tv, "buffer", 6) != 0)
+			rk_puts("[BOOT] trace=: expected trace or trace=buffer");
+		else if (rk_trace_buffer_start() != 0)
+			rk_puts("[BOOT] trace=buffer: no memory for the buffer");
+	}
 
 	rk_printf("Rumpk %s on %s (%s): the kernel is a library, the app is "
 	          "the OS\n",
@@ -184,6 +195,7 @@ int rk_kmain(const struct rk_boot *boot)
 	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))
 		rk_panic("cannot spawn the main fiber");
 	unsigned stuck = rk_sched_run();
+	rk_trace_flush(); /* trace=buffer: what is still in memory */
 	if (stuck) {
 		rk_printf("[SCHED] deadlock: %u fiber(s) blocked with nothing "
 		          "left to wake them\n",

@@ -41,7 +41,11 @@ struct rk_boot {
 	 * bootargs), or NULL.  Words the core understands:
 	 *   serial-rx          receive on the console under the governor
 	 *                      until a line "END", print [GOV], exit
-	 *   gov=adaptive|irq|poll   the governor's policy */
+	 *   gov=adaptive|irq|poll   the governor's policy
+	 *   trace              frame trace events on the console as they
+	 *                      happen (docs/visualizer.md)
+	 *   trace=buffer       keep them in memory, print when full and at
+	 *                      the end (cheaper under heavy I/O) */
 	const char *cmdline;
 	/* Set by the simulator's --traffic: receive for serial_ns (instead
 	 * of until END) and leave the report here. */

@@ -45,6 +45,12 @@ void rk_trace_set_sink(rk_trace_sink_fn fn);
 void rk_trace_console_sink(unsigned kind, uint64_t a, uint64_t b,
                            uint64_t c);
 
+/* `trace=buffer`: events are kept in memory (2 MiB) and framed on the
+ * console when it is full and at rk_trace_flush (rk_kmain's end).  0,
+ * or -1 when the memory cannot be had. */
+int rk_trace_buffer_start(void);
+void rk_trace_flush(void);
+
 #define rk_trace_emit(kind, a, b, c)                                        \
 	do {                                                                \
 		rk_trace_sink_fn rk_tr_s_ = rk_trace_sink;                  \

@@ -275,13 +275,15 @@ static void gov_pane(struct viz_fb *fb, const struct viz_model *m,
 {
 	struct viz_rect r = VIZ_PANE_GOV;
 	char title[120];
-	snprintf(title, sizeof(title), "governor: %s (line %u), %llu War / "
-	         "%llu Peace entries, last rate %llu/s",
-	         m->mode == VM_MODE_NONE ? "no transition yet"
-	         : m->mode ? "WAR" : "PEACE",
-	         m->gov_line, (unsigned long long)m->war_entries,
-	         (unsigned long long)m->peace_entries,
-	         (unsigned long long)m->last_rate);
+	if (m->mode == VM_MODE_NONE)
+		snprintf(title, sizeof(title), "governor: no transition yet");
+	else
+		snprintf(title, sizeof(title), "governor: %s (line %u), %llu "
+		         "War / %llu Peace entries, rate at the last switch "
+		         "%llu/s", m->mode ? "WAR" : "PEACE", m->gov_line,
+		         (unsigned long long)m->war_entries,
+		         (unsigned long long)m->peace_entries,
+		         (unsigned long long)m->last_rate);
 	pane(fb, r, title);
 	int x0 = r.x + VIZ_PLOT_X, w = r.w - VIZ_PLOT_X - VIZ_PAD;
 	int y = r.y + VIZ_BODY_Y;

@@ -197,7 +197,8 @@ static void build_view(struct viz_view *v, const struct viz_model *m,
 	         end ? "end of trace" : u->paused ? "PAUSED (F5)" : "playing");
 	viz_counter(v, "trace time", "%.3f ms",
 	            m->started ? (double)(m->now - m->t0) / 1e6 : 0.0);
-	viz_counter(v, "speed", "%s", viz_speed_name(u));
+	viz_counter(v, "speed", "%s", u->win ? viz_speed_name(u)
+	                                     : "(headless)");
 	viz_counter(v, "frames read", "%zu of %zu", done, tr->n);
 	if (tr->bad)
 		viz_counter(v, "bad frames", "%zu", tr->bad);
@@ -217,7 +218,7 @@ static void build_view(struct viz_view *v, const struct viz_model *m,
 	viz_counter(v, "war/peace in", "%llu/%llu",
 	            (unsigned long long)m->war_entries,
 	            (unsigned long long)m->peace_entries);
-	viz_counter(v, "last rate", "%llu/s",
+	viz_counter(v, "rate at switch", "%llu/s",
 	            (unsigned long long)m->last_rate);
 	for (unsigned k = 0; k < VM_RINGS; k++)
 		if (m->ring_seen[k])
@@ -292,6 +293,8 @@ int viz_replay(const struct viz_opts *o)
 		}
 		viz_ui_draw(&u, &m, &v);
 	}
+	if (!snap_done && viz_ui_save(&u, &m, &v, o->snapshot) != 0)
+		rc = 2; /* closed early: the state shown last */
 	viz_ui_close(&u);
 	return rc;
 }

@@ -83,6 +83,23 @@ static void build_view(void)
 	V.ncounters = 0;
 	struct rows_ctx rc = {&V};
 	rk_sched_foreach(add_row, &rc);
+	/* Fibers the trace saw that are gone now (exited and freed). */
+	for (unsigned s = 0; s < VM_SLOTS && V.nrows < 64; s++) {
+		const struct vm_fiber *f = &M.fib[s];
+		bool live = false;
+		for (unsigned i = 0; i < V.nrows && !live; i++)
+			live = V.rows[i].id == f->id;
+		if (!f->used || live)
+			continue;
+		struct viz_row *r = &V.rows[V.nrows++];
+		memset(r, 0, sizeof(*r));
+		r->slot = s;
+		snprintf(r->name, sizeof(r->name), "%s", f->name);
+		r->id = f->id;
+		r->prio = f->prio;
+		r->switches = f->switches;
+		r->exited = true;
+	}
 	snprintf(V.title, sizeof(V.title), "live simulator (%s time)",
 	         simt ? "simulated" : "real");
 	if (L.finished)
@@ -122,7 +139,7 @@ static void build_view(void)
 	viz_counter(&V, "war/peace in", "%llu/%llu",
 	            (unsigned long long)M.war_entries,
 	            (unsigned long long)M.peace_entries);
-	viz_counter(&V, "last rate", "%llu/s",
+	viz_counter(&V, "rate at switch", "%llu/s",
 	            (unsigned long long)M.last_rate);
 	if (M.ring_seen[0])
 		viz_counter(&V, "ring 0 fill", "%llu/%llu",
@@ -131,8 +148,9 @@ static void build_view(void)
 	viz_counter(&V, "console lines", "%llu",
 	            (unsigned long long)M.con_total);
 	viz_counter(&V, "trace events", "%llu", (unsigned long long)M.events);
-	viz_counter(&V, "frames", "%llu (%.1f ms)",
-	            (unsigned long long)U.frames, U.render_ms);
+	if (U.win)
+		viz_counter(&V, "frames drawn", "%llu (%.1f ms)",
+		            (unsigned long long)U.frames, U.render_ms);
 }
 
 static void snapshot(void)
@@ -144,9 +162,9 @@ static void snapshot(void)
 		L.snap_failed = true;
 }
 
-static void frame(void)
+/* Typed bytes and F8 bursts into the simulated UART. */
+static void take_input(void)
 {
-	viz_ui_poll(&U);
 	if (U.ntyped) {
 		size_t n = sim_uart_inject(U.typed, U.ntyped);
 		for (size_t i = 0; i < n; i++) /* local echo, in green */
@@ -165,6 +183,12 @@ static void frame(void)
 		sim_uart_inject(burst, BURST_SIZE);
 		U.bursts--;
 	}
+}
+
+static void frame(void)
+{
+	viz_ui_poll(&U);
+	take_input();
 	if (U.closed && !L.finished) {
 		/* Closing the window detaches the view; the run goes on. */
 		fprintf(stderr, "rumpk-sim: --viz: window closed; the kernel "
@@ -192,8 +216,10 @@ static void idle_hook(void)
 	uint64_t t = sim_time_peek();
 	if (L.snapshot && !L.snap_done && L.after_ns && t >= L.after_ns)
 		snapshot();
-	if (!U.win)
+	if (!U.win) {
+		take_input(); /* --viz-type */
 		return;
+	}
 	if (viz_mono_ns() - L.last_frame >= FRAME_NS)
 		frame();
 	while (L.on && U.paused) {
@@ -238,9 +264,19 @@ int viz_live_start(const struct viz_opts *o)
 	L.snapshot = o->snapshot;
 	L.after_ns = o->after_set ? o->after_ms * 1000000ull : 0;
 	pace_reset();
+	if (o->type) { /* as if typed; "\n" stands for Enter */
+		for (const char *s = o->type; *s && U.ntyped < sizeof(U.typed);
+		     s++) {
+			bool nl = s[0] == '\\' && s[1] == 'n';
+			U.typed[U.ntyped++] = nl ? '\n' : (uint8_t)*s;
+			s += nl;
+		}
+	}
 	rk_trace_set_sink(sink);
 	sim_console_tap = tap;
-	sim_idle_hook = idle_hook;
+	/* Headless with nothing to do between steps: no idle hook at all. */
+	if (U.win || L.after_ns || U.ntyped)
+		sim_idle_hook = idle_hook;
 	return 0;
 }
 
