@@ -40,6 +40,8 @@
 
 #include "rumpk/crypto.h"
 
+#include "../tools/hostio.h"
+
 /* internal, from src/crypto/sc25519.h (tested against libsodium here) */
 void rk_sc25519_reduce(uint8_t out[32], const uint8_t in[64]);
 int rk_sc25519_is_canonical(const uint8_t s[32]);
@@ -76,31 +78,13 @@ static char *read_file(const char *name, size_t *len)
 	return buf;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* hex -> bytes; returns the byte count, fails the test on bad hex */
 static size_t unhex(uint8_t *out, size_t cap, const char *hex, size_t n)
 {
-	size_t i;
+	long got = hostio_unhex(hex, n, out, cap);
 
-	assert_true(n % 2 == 0);
-	assert_true(n / 2 <= cap);
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		assert_true(hi >= 0 && lo >= 0);
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return n / 2;
+	assert_true(got >= 0);
+	return (size_t)got;
 }
 
 struct verdicts {

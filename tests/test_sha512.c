@@ -23,6 +23,8 @@
 
 #include "rumpk/crypto.h"
 
+#include "../tools/hostio.h"
+
 #ifndef RK_DEFAULT_VECTORS_DIR
 #define RK_DEFAULT_VECTORS_DIR "../shared/vectors"
 #endif
@@ -37,32 +39,10 @@ struct vec {
 	uint8_t digest[64];
 };
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* decode n hex chars; returns bytes written or -1 */
 static long hex_decode(uint8_t *out, const char *hex, size_t n)
 {
-	size_t i;
-
-	if (n % 2 != 0)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (long)(n / 2);
+	return hostio_unhex(hex, n, out, n / 2);
 }
 
 /* parses the vector file; returns the number of vectors (fails on error) */

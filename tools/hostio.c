@@ -118,21 +118,33 @@ int hostio_read_key(const char *path, uint8_t key[32], char *err,
 		         len);
 		goto out;
 	}
-	for (size_t i = 0; i < 32; i++) {
-		int hi = hexval(buf[2 * i]), lo = hexval(buf[2 * i + 1]);
-		if (hi < 0 || lo < 0) {
-			size_t at = hi < 0 ? 2 * i : 2 * i + 1;
+	for (size_t at = 0; at < 64; at++) {
+		if (hexval(buf[at]) < 0) {
 			snprintf(err, errlen,
 			         "byte %zu held 0x%02x, expected a hex digit", at,
 			         buf[at]);
 			goto out;
 		}
-		key[i] = (uint8_t)(hi << 4 | lo);
 	}
+	(void)hostio_unhex((const char *)buf, 64, key, 32);
 	rc = 0;
 out:
 	free(buf);
 	return rc;
+}
+
+long hostio_unhex(const char *hex, size_t n, uint8_t *out, size_t cap)
+{
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hexval((unsigned char)hex[2 * i]);
+		int lo = hexval((unsigned char)hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)(n / 2);
 }
 
 void hostio_hex(const uint8_t *in, size_t len, char *out)

@@ -29,5 +29,8 @@ int hostio_write_file(const char *path, const void *data, size_t len,
 int hostio_read_key(const char *path, uint8_t key[32], char *err,
                     size_t errlen);
 void hostio_hex(const uint8_t *in, size_t len, char *out /* 2*len+1 */);
+/* Decodes n hex digits (n even, n/2 <= cap) into out: the byte count, or
+ * -1 for an odd count, a non-hex digit or too little room. */
+long hostio_unhex(const char *hex, size_t n, uint8_t *out, size_t cap);
 
 #endif
