@@ -7,7 +7,12 @@
 #                                 boot the native kernel for ARCH in QEMU
 #            [--serial-in FILE] [--append 'gov=irq|poll|adaptive']
 #                                 feed FILE to its UART: [GOV] statistics
+#            [--via-uboot] [--trace FILE]
+#                                 riscv64 through OpenSBI and U-Boot; record
+#                                 a trace for rumpk-sim --viz-replay
 #   ./run.sh npl ARGS...          the npl host tool
+#   ./run.sh bench [--quick] [--no-qemu]
+#                                 every benchmark, one table with anchors
 #
 # Exit status: 0 success, 1 a payload was refused or failed, 2 usage,
 # 100 and above a trap, panic, reset or timeout.
@@ -16,9 +21,9 @@ set -euo pipefail
 caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
-usage() {
-	sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2
+usage() { # usage [STATUS]: the header above; 2 unless asked for help
+	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit "${1:-2}"
 }
 
 host_build() {
@@ -92,7 +97,7 @@ bench)
 	;;
 # ---- end benchmarks -------------------------------------------------------
 -h | --help | help)
-	usage
+	usage 0
 	;;
 *)
 	echo "run.sh: unknown command '$cmd'" >&2

@@ -65,7 +65,7 @@ CC=clang meson_suite build-clang -Dcrypto=builtin
 [ "$(uname -m)" = x86_64 ] && CC=gcc meson_suite build-asm -Dsim_switch=asm
 # Native kernels, booted in QEMU.
 for arch in x86_64 aarch64 riscv64; do
-	meson_suite "build-$arch" --cross-file "native/cross/$arch.ini"
+	meson_suite "build-$arch" --cross-file "$RK_ROOT/native/cross/$arch.ini"
 done
 
 # A user's own key: a body signed with it runs on a kernel built to trust

@@ -28,7 +28,10 @@ want_qemu=1
 for a in "$@"; do [ "$a" = --no-qemu ] && want_qemu=0; done
 if [ "$want_qemu" = 1 ] && [ -f bench/qemu_boot.py ]; then
 	for arch in x86_64 aarch64 riscv64; do
-		rk_cross_build "$arch" "build-$arch"
+		# An existing cross build is reused as it is (test.sh and
+		# run.sh spell its options differently; do not reconfigure).
+		[ -f "build-$arch/build.ninja" ] ||
+			rk_cross_build "$arch" "build-$arch"
 		rk_log "build build-$arch"
 		ninja -C "build-$arch" >/dev/null || ninja -C "build-$arch"
 	done

@@ -23,11 +23,19 @@ static uint8_t seed[32], pk[32], sk[64];
 static const char *dir;
 static FILE *cases;
 
+/* One image at a time: each call replaces (and frees) the previous. */
+static uint8_t *current;
+
 static uint8_t *image(uint8_t arch, const uint8_t *body, size_t blen,
                       size_t *len)
 {
 	*len = RK_NPL_HEADER_SIZE + blen;
-	uint8_t *img = calloc(1, *len + 64);
+	free(current);
+	uint8_t *img = current = calloc(1, *len + 64);
+	if (!img) {
+		fprintf(stderr, "mkbad: out of memory\n");
+		exit(2);
+	}
 	memcpy(img, rk_npl_magic, 4);
 	img[RK_NPL_OFF_VERSION] = RK_NPL_VERSION;
 	img[RK_NPL_OFF_ARCH] = arch;
@@ -193,5 +201,7 @@ int main(int argc, char **argv)
 	emit("trailing_bytes", img, len + 16, "body_size");
 
 	fclose(cases);
+	free(current);
+	free(body);
 	return 0;
 }

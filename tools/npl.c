@@ -99,46 +99,48 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int cmd_keygen(struct args *a)
 {
-	char err[200], *kpath, *ppath, hex[65];
+	char err[200], hex[65], line[66];
 	uint8_t pk[32], sk[64], seed[32];
+	int rc = RK_EXIT_USAGE;
 
 	if (!a->out || a->npos)
 		return fail_usage("keygen needs -o NAME and nothing else%s", "");
 	size_t n = strlen(a->out) + 5;
-	kpath = malloc(n);
-	ppath = malloc(n);
+	char *kpath = malloc(n), *ppath = malloc(n);
 	if (!kpath || !ppath)
-		return RK_EXIT_USAGE;
+		goto out;
 	snprintf(kpath, n, "%s.key", a->out);
 	snprintf(ppath, n, "%s.pub", a->out);
 	if (access(kpath, F_OK) == 0 || access(ppath, F_OK) == 0) {
 		fprintf(stderr, "%s: keygen: %s exists: refusing to overwrite a "
 		        "key\n", prog, access(kpath, F_OK) == 0 ? kpath : ppath);
-		return RK_EXIT_USAGE;
+		goto out;
 	}
 	randombytes_buf(seed, sizeof(seed));
 	crypto_sign_seed_keypair(pk, sk, seed);
 
-	char line[66];
 	hostio_hex(seed, 32, hex);
 	snprintf(line, sizeof(line), "%s\n", hex);
 	if (hostio_write_file(kpath, line, 65, 0600, true, err, sizeof(err))) {
 		fprintf(stderr, "%s: keygen: %s: %s\n", prog, kpath, err);
-		return RK_EXIT_USAGE;
+		goto out;
 	}
 	hostio_hex(pk, 32, hex);
 	snprintf(line, sizeof(line), "%s\n", hex);
 	if (hostio_write_file(ppath, line, 65, 0644, true, err, sizeof(err))) {
 		fprintf(stderr, "%s: keygen: %s: %s\n", prog, ppath, err);
 		unlink(kpath); /* no half-made key pair */
-		return RK_EXIT_USAGE;
+		goto out;
 	}
+	printf("wrote %s (secret) and %s (public key %s)\n", kpath, ppath, hex);
+	rc = RK_EXIT_OK;
+out:
 	sodium_memzero(seed, sizeof(seed));
 	sodium_memzero(sk, sizeof(sk));
-	printf("wrote %s (secret) and %s (public key %s)\n", kpath, ppath, hex);
+	sodium_memzero(line, sizeof(line));
 	free(kpath);
 	free(ppath);
-	return RK_EXIT_OK;
+	return rc;
 }
 
 static int cmd_sign(struct args *a)
@@ -159,22 +161,24 @@ static int cmd_sign(struct args *a)
 		fprintf(stderr, "%s: --key %s: %s\n", prog, a->key, err);
 		return RK_EXIT_USAGE;
 	}
+	int rc = RK_EXIT_USAGE;
+	uint8_t *img = NULL;
 	size_t blen = 0;
 	uint8_t *body = hostio_read_file(a->pos[0], &blen, err, sizeof(err));
 	if (!body) {
 		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
-		return RK_EXIT_USAGE;
+		goto out;
 	}
 	if (blen == 0 || blen > RK_NPL_BODY_MAX) {
 		fprintf(stderr,
 		        "%s: %s: body of %zu bytes, expected 1 to %u bytes\n",
 		        prog, a->pos[0], blen, RK_NPL_BODY_MAX);
-		return RK_EXIT_USAGE;
+		goto out;
 	}
 	size_t len = RK_NPL_HEADER_SIZE + blen;
-	uint8_t *img = calloc(1, len);
+	img = calloc(1, len);
 	if (!img)
-		return RK_EXIT_USAGE;
+		goto out;
 	memcpy(img + RK_NPL_OFF_MAGIC, rk_npl_magic, 4);
 	img[RK_NPL_OFF_VERSION] = RK_NPL_VERSION;
 	img[RK_NPL_OFF_ARCH] = arch;
@@ -190,11 +194,14 @@ static int cmd_sign(struct args *a)
 	sodium_memzero(seed, sizeof(seed));
 	if (hostio_write_file(a->out, img, len, 0644, false, err, sizeof(err))) {
 		fprintf(stderr, "%s: -o %s: %s\n", prog, a->out, err);
-		return RK_EXIT_USAGE;
+		goto out;
 	}
+	rc = RK_EXIT_OK;
+out:
+	sodium_memzero(seed, sizeof(seed));
 	free(img);
 	free(body);
-	return RK_EXIT_OK;
+	return rc;
 }
 
 static int cmd_verify(struct args *a)
@@ -230,22 +237,29 @@ static int cmd_verify(struct args *a)
 		return RK_EXIT_USAGE;
 	}
 	uint8_t *copy = malloc(len ? len : 1);
+	if (!copy) {
+		fprintf(stderr, "%s: %s: out of memory\n", prog, a->pos[0]);
+		free(img);
+		return RK_EXIT_USAGE;
+	}
 	struct rk_npl_header h;
 	struct rk_npl_diag diag;
 	size_t key = 0;
+	int rc = RK_EXIT_OK;
 	enum rk_npl_err e =
 	        rk_npl_check(img, len, &pol, copy, &h, &key, &diag);
 	if (e != RK_NPL_OK) {
 		printf("%s: REJECTED: %s: %s\n", a->pos[0], rk_npl_strerror(e),
 		       diag.msg);
-		return RK_EXIT_REFUSED;
+		rc = RK_EXIT_REFUSED;
+	} else {
+		printf("%s: OK: NPL v%u for %s, %llu-byte body, signed by %s\n",
+		       a->pos[0], h.version, rk_npl_arch_name(h.arch),
+		       (unsigned long long)h.body_size, a->pubs[key]);
 	}
-	printf("%s: OK: NPL v%u for %s, %llu-byte body, signed by %s\n",
-	       a->pos[0], h.version, rk_npl_arch_name(h.arch),
-	       (unsigned long long)h.body_size, a->pubs[key]);
 	free(copy);
 	free(img);
-	return RK_EXIT_OK;
+	return rc;
 }
 
 static int cmd_inspect(struct args *a)
@@ -295,7 +309,17 @@ static int cmd_inspect(struct args *a)
 	hostio_hex(h.sig, 64, sighex);
 
 	if (a->json) {
-		printf("{\"file\":\"%s\",\"length\":%zu,", a->pos[0], len);
+		printf("{\"file\":\"");
+		for (const char *c = a->pos[0]; *c; c++) {
+			unsigned char u = (unsigned char)*c;
+			if (u == '"' || u == '\\')
+				printf("\\%c", u);
+			else if (u < 0x20)
+				printf("\\u%04x", u);
+			else
+				putchar(u);
+		}
+		printf("\",\"length\":%zu,", len);
 		printf("\"magic\":\"%02x%02x%02x%02x\",\"version\":%u,"
 		       "\"arch\":%u,\"arch_name\":\"%s\",\"flags\":%u,"
 		       "\"signature\":\"%s\",\"body_size\":%llu,",

@@ -21,7 +21,7 @@
 #define RK_PRIO_NORMAL 16
 #define RK_PRIO_LOW    1
 #define RK_MAX_FIBERS  64
-#define RK_FIBER_NAME  24
+#define RK_FIBER_NAME  40
 #define RK_STACK_DEFAULT (64u * 1024u)
 
 enum rk_fiber_state {

@@ -93,6 +93,10 @@ static void exercise(const struct rk_fdt *t, int node)
 		(void)rk_fdt_is_compatible(t, node, compats[i]);
 	(void)rk_fdt_is_enabled(t, node);
 	(void)rk_fdt_parent(t, node);
+	struct rk_fdt_uart u;
+	if (rk_fdt_is_uart16550(t, node))
+		(void)rk_fdt_uart16550(t, node, &u);
+	(void)rk_fdt_cpu_has_smode(t, node);
 	for (int c = rk_fdt_first_subnode(t, node), n = 0; c >= 0 && n < 4096;
 	     c = rk_fdt_next_subnode(t, c), n++)
 		CHECK(rk_fdt_parent(t, c) == node, "child %d of %d has parent %d",
@@ -199,6 +203,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	(void)rk_fdt_initrd(&t, &a, &b);
+	const char *args = rk_fdt_bootargs(&t);
+	if (args)
+		inside(args, strnlen(args, (size_t)(hi - (const uint8_t *)args)) + 1,
+		       "bootargs");
+	struct rk_fdt_uart u;
+	(void)rk_fdt_console_uart(&t, &u);
+	struct rk_fdt_plic plic;
+	for (uint64_t hart = 0; hart < 3; hart++) {
+		(void)rk_fdt_cpu_node(&t, hart);
+		(void)rk_fdt_plic(&t, hart, 9, &plic);
+		(void)rk_fdt_plic(&t, hart, 11, &plic);
+	}
+	for (int e = RK_FDT_OK; e >= RK_FDT_ERR_BADPATH - 1; e--)
+		CHECK(rk_fdt_strerror(e) != NULL, "strerror(%d)", e);
 	(void)rk_fdt_stdout(&t);
 	(void)rk_fdt_timebase(&t, &a);
 	for (size_t i = 0; i < sizeof(compats) / sizeof(compats[0]); i++) {
