@@ -66,7 +66,8 @@ static void add_row(const struct rk_fiber *f, void *arg)
 	for (unsigned s = 0; s < VM_SLOTS; s++) /* the slot the trace saw */
 		if (M.fib[s].used && M.fib[s].id == f->id)
 			r->slot = s;
-	snprintf(r->name, sizeof(r->name), "%s", f->name);
+	/* The table shows as much of the name as its column holds. */
+	memcpy(r->name, f->name, strnlen(f->name, sizeof(r->name) - 1));
 	r->id = f->id;
 	r->prio = f->prio;
 	r->state = f->state;
@@ -94,7 +95,8 @@ static void build_view(void)
 		struct viz_row *r = &V.rows[V.nrows++];
 		memset(r, 0, sizeof(*r));
 		r->slot = s;
-		snprintf(r->name, sizeof(r->name), "%s", f->name);
+		/* The table shows as much of the name as its column holds. */
+	memcpy(r->name, f->name, strnlen(f->name, sizeof(r->name) - 1));
 		r->id = f->id;
 		r->prio = f->prio;
 		r->switches = f->switches;
