@@ -109,6 +109,16 @@ viz_qemu_replay() {
 step "riscv64: QEMU trace replayed in rumpk-sim --viz-replay" viz_qemu_replay
 # ---- end visualizer ------------------------------------------------------
 
+# Every C file follows .clang-format (clang-format 14, Debian 12).
+format_check() {
+	local files
+	files=$(git ls-files '*.c' '*.h' 2>/dev/null) ||
+		files=$(find src include sim tools tests bench native payloads \
+			-name '*.[ch]')
+	grep -v '^tests/data/' <<<"$files" | xargs clang-format --dry-run --Werror
+}
+step "clang-format: the tree follows .clang-format" format_check
+
 step "cppcheck over the core" \
 	cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	--enable=warning,portability --suppress=missingIncludeSystem \

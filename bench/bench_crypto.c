@@ -78,7 +78,7 @@ static int run_verifies(const struct fixture *f, long n, bool sodium)
 	for (i = 0; i < n; i++) {
 		if (sodium)
 			ok += crypto_sign_verify_detached(f->sig, f->msg, 64,
-							  f->pk) == 0;
+			                                  f->pk) == 0;
 		else
 			ok += rk_ed25519_verify(f->sig, f->msg, 64, f->pk);
 	}
@@ -162,12 +162,12 @@ int main(int argc, char **argv)
 	printf("crypto bench: %d interleaved rounds, medians\n", rounds);
 	printf("%-28s %14s %14s %10s\n", "", "builtin", "libsodium",
 	       "time ratio");
-	printf("%-28s %11.2f us %11.2f us %10.3f\n", "Ed25519 verify (64 B msg)",
-	       mvb * 1e6, mvs * 1e6, mvb / mvs);
+	printf("%-28s %11.2f us %11.2f us %10.3f\n",
+	       "Ed25519 verify (64 B msg)", mvb * 1e6, mvs * 1e6, mvb / mvs);
 	printf("%-28s %14.0f %14.0f\n", "  verifies per second", 1 / mvb,
 	       1 / mvs);
-	printf("%-28s %11.2f ms %11.2f ms %10.3f\n", "SHA-512 (1 MiB)", mhb * 1e3,
-	       mhs * 1e3, mhb / mhs);
+	printf("%-28s %11.2f ms %11.2f ms %10.3f\n", "SHA-512 (1 MiB)",
+	       mhb * 1e3, mhs * 1e3, mhb / mhs);
 	printf("%-28s %14.1f %14.1f\n", "  MB/s", SHA_BYTES / mhb / 1e6,
 	       SHA_BYTES / mhs / 1e6);
 	free(buf);

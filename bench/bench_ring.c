@@ -112,8 +112,8 @@ static void *consumer_thread(void *p)
 		while (got < t->n) {
 			uint64_t m = rk_ring_poll(&cons, &first);
 			for (uint64_t k = 0; k < m; k++)
-				sum += *(uint64_t *)rk_ring_slot(&ring,
-				                                 first + k);
+				sum +=
+				    *(uint64_t *)rk_ring_slot(&ring, first + k);
 			if (m)
 				rk_ring_release(&cons, m);
 			else
@@ -147,7 +147,8 @@ static double two_threads(int kind, uint64_t n, uint32_t batch)
 			while (!rk_ring_try_claim(&ring, batch, &seq))
 				rk_cpu_relax();
 			for (uint32_t k = 0; k < batch; k++)
-				*(uint64_t *)rk_ring_slot(&ring, seq + k) = i + k;
+				*(uint64_t *)rk_ring_slot(&ring, seq + k) =
+				    i + k;
 			rk_ring_publish(&ring, seq, batch);
 		}
 	} else {
@@ -206,7 +207,8 @@ int main(int argc, char **argv)
 	for (size_t b = 0; b < 2; b++) {
 		uint64_t tr[5], tc[5];
 		for (int r = 0; r < 5; r++) {
-			tr[r] = (uint64_t)(1000.0 * two_threads(0, n / 2, tb[b]));
+			tr[r] =
+			    (uint64_t)(1000.0 * two_threads(0, n / 2, tb[b]));
 			tc[r] = (uint64_t)(1000.0 * two_threads(1, n / 2, 1));
 		}
 		double a = median(tr, 5) / 1000.0, c = median(tc, 5) / 1000.0;

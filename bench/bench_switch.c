@@ -74,14 +74,15 @@ static double swapcontext_switch(void)
 /* ---- bare register switch (x86_64 SysV) ------------------------------ */
 #if defined(__x86_64__)
 void bare_switch(void **save_sp, void *new_sp);
-__asm__(".text\n"
-        ".globl bare_switch\n"
-        "bare_switch:\n"
-        "  pushq %rbp; pushq %rbx; pushq %r12; pushq %r13; pushq %r14; pushq %r15\n"
-        "  movq %rsp, (%rdi)\n"
-        "  movq %rsi, %rsp\n"
-        "  popq %r15; popq %r14; popq %r13; popq %r12; popq %rbx; popq %rbp\n"
-        "  ret\n");
+__asm__(
+    ".text\n"
+    ".globl bare_switch\n"
+    "bare_switch:\n"
+    "  pushq %rbp; pushq %rbx; pushq %r12; pushq %r13; pushq %r14; pushq %r15\n"
+    "  movq %rsp, (%rdi)\n"
+    "  movq %rsi, %rsp\n"
+    "  popq %r15; popq %r14; popq %r13; popq %r12; popq %rbx; popq %rbp\n"
+    "  ret\n");
 
 static void *sp_main, *sp_co;
 
@@ -95,10 +96,10 @@ static double bare_register_switch(void)
 {
 	static _Alignas(16) uint64_t stack[8192];
 	uint64_t *top = stack + 8192;
-	*--top = 0;                     /* alignment pad */
+	*--top = 0;                          /* alignment pad */
 	*--top = (uint64_t)(uintptr_t)co_fn; /* return address */
 	for (int i = 0; i < 6; i++)
-		*--top = 0;             /* callee-saved registers */
+		*--top = 0; /* callee-saved registers */
 	sp_co = top;
 	uint64_t t0 = now_ns();
 	for (unsigned i = 0; i < N; i++)
@@ -130,8 +131,8 @@ int main(void)
 	printf("fiber switch, median of %d interleaved rounds of %u\n", ROUNDS,
 	       N);
 	printf("%-34s %8.1f ns\n", "rumpk rk_yield (" RK_SIM_SWITCH ")", rm);
-	printf("%-34s %8.1f ns   rumpk/anchor %.2f\n", "anchor: swapcontext", um,
-	       rm / um);
+	printf("%-34s %8.1f ns   rumpk/anchor %.2f\n", "anchor: swapcontext",
+	       um, rm / um);
 	if (bm > 0)
 		printf("%-34s %8.1f ns   rumpk/anchor %.2f\n",
 		       "anchor: bare register switch", bm, rm / bm);

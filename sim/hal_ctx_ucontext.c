@@ -52,8 +52,7 @@ static struct hal_ctx boot;
 static struct hal_ctx *asan_from;
 #endif
 
-static void switch_begin(struct hal_ctx *from, struct hal_ctx *to,
-                         void **fake)
+static void switch_begin(struct hal_ctx *from, struct hal_ctx *to, void **fake)
 {
 #if defined(SIM_ASAN)
 	asan_from = from;
@@ -105,8 +104,8 @@ static void vg_register(const void *lo, size_t size)
 	if (vg_stacks[slot].lo)
 		VALGRIND_STACK_DEREGISTER(vg_stacks[slot].id);
 	vg_stacks[slot].lo = lo;
-	vg_stacks[slot].id = VALGRIND_STACK_REGISTER(
-	        (const char *)lo, (const char *)lo + size);
+	vg_stacks[slot].id =
+	    VALGRIND_STACK_REGISTER((const char *)lo, (const char *)lo + size);
 }
 #else
 static void vg_register(const void *lo, size_t size)
@@ -121,7 +120,7 @@ static void vg_register(const void *lo, size_t size)
 static void trampoline(unsigned lo, unsigned hi)
 {
 	struct hal_ctx *c =
-	        (struct hal_ctx *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
+	    (struct hal_ctx *)(((uintptr_t)hi << 32) | (uintptr_t)lo);
 	switch_end(NULL);
 	c->entry(c->arg);
 	rk_panic("fiber entry returned");
@@ -137,8 +136,8 @@ static __attribute__((noinline)) int capture(ucontext_t *uc)
 hal_ctx_t *hal_ctx_init(void *stack, size_t size, void (*entry)(void *),
                         void *arg)
 {
-	uintptr_t top = ((uintptr_t)stack + size - sizeof(struct hal_ctx)) &
-	                ~(uintptr_t)63;
+	uintptr_t top =
+	    ((uintptr_t)stack + size - sizeof(struct hal_ctx)) & ~(uintptr_t)63;
 	struct hal_ctx *const c = (struct hal_ctx *)top;
 
 	if (capture(&c->uc) != 0)

@@ -106,9 +106,10 @@ void hal_idle(void)
 		if (next == UINT64_MAX) {
 			/* Nothing can ever happen again: say so, don't hang. */
 			sim_console_flush();
-			fprintf(stderr, "rumpk-sim: simulated time stalled: every "
-			                "fiber waits and no timer or device event "
-			                "is pending\n");
+			fprintf(stderr,
+			        "rumpk-sim: simulated time stalled: every "
+			        "fiber waits and no timer or device event "
+			        "is pending\n");
 			hal_exit(RK_EXIT_PANIC);
 		}
 		if (next > sim_now)

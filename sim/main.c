@@ -22,42 +22,49 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "usage: rumpk-sim [--trust FILE.pub]... [--payload FILE.npl]...\n"
-	        "\n"
-	        "Boots the Rumpk core on the Linux-hosted simulator.  With no\n"
-	        "payload it runs the built-in demo; with payloads it runs exactly\n"
-	        "those, each verified against the trusted keys.\n"
-	        "\n"
-	        "  --payload FILE.npl  load, verify and run this image (repeatable)\n"
-	        "  --trust FILE.pub    also trust this public key (repeatable)\n"
-	        "  --max-body BYTES    refuse bodies larger than this\n"
-	        "\n"
-	        "  --traffic quiet|burst|flood|FILE\n"
-	        "                      drive the console UART with this traffic and\n"
-	        "                      receive it under the War/Peace governor\n"
-	        "                      (FILE: lines '<ms> <events per second>')\n"
-	        "  --duration-ms N     how long the traffic runs (default 1000)\n"
-	        "  --stats json        print one JSON object with the counters at exit\n"
-	        "  --time real|sim     real time, or deterministic simulated time\n"
-	        "  --seed N            the traffic generator's seed (default 1)\n"
-	        "  --gov adaptive|irq|poll   the policy (default adaptive)\n"
-	        "  --gov-param NAME=VALUE    window_ms war_rate peace_rate dwell_ms\n"
-	        "                      empty_polls budget poll_us\n"
-	        "  --viz               show the kernel in a window (SDL2; implies\n"
-	        "                      --time sim unless --time is given;\n"
-	        "                      docs/visualizer.md)\n"
-	        "  --viz-snapshot FILE.bmp  write the view to FILE.bmp, headless\n"
-	        "  --viz-after-ms N    take the snapshot at N ms of kernel time\n"
-	        "  --viz-replay FILE   show a native trace (./run.sh qemu ARCH\n"
-	        "                      --trace FILE) instead of running the kernel\n"
-	        "  --viz-type TEXT     type TEXT into the console UART at the start\n"
-	        "                      ('\\n' is Enter)\n"
-	        "  --help              this text\n"
-	        "  --version           the version\n"
-	        "\n"
-	        "exit status: 0 all ran, 1 a payload was refused or failed,\n"
-	        "2 usage or I/O error, 100+ trap or panic\n");
+	fprintf(
+	    out,
+	    "usage: rumpk-sim [--trust FILE.pub]... [--payload FILE.npl]...\n"
+	    "\n"
+	    "Boots the Rumpk core on the Linux-hosted simulator.  With no\n"
+	    "payload it runs the built-in demo; with payloads it runs exactly\n"
+	    "those, each verified against the trusted keys.\n"
+	    "\n"
+	    "  --payload FILE.npl  load, verify and run this image "
+	    "(repeatable)\n"
+	    "  --trust FILE.pub    also trust this public key (repeatable)\n"
+	    "  --max-body BYTES    refuse bodies larger than this\n"
+	    "\n"
+	    "  --traffic quiet|burst|flood|FILE\n"
+	    "                      drive the console UART with this traffic "
+	    "and\n"
+	    "                      receive it under the War/Peace governor\n"
+	    "                      (FILE: lines '<ms> <events per second>')\n"
+	    "  --duration-ms N     how long the traffic runs (default 1000)\n"
+	    "  --stats json        print one JSON object with the counters at "
+	    "exit\n"
+	    "  --time real|sim     real time, or deterministic simulated time\n"
+	    "  --seed N            the traffic generator's seed (default 1)\n"
+	    "  --gov adaptive|irq|poll   the policy (default adaptive)\n"
+	    "  --gov-param NAME=VALUE    window_ms war_rate peace_rate "
+	    "dwell_ms\n"
+	    "                      empty_polls budget poll_us\n"
+	    "  --viz               show the kernel in a window (SDL2; implies\n"
+	    "                      --time sim unless --time is given;\n"
+	    "                      docs/visualizer.md)\n"
+	    "  --viz-snapshot FILE.bmp  write the view to FILE.bmp, headless\n"
+	    "  --viz-after-ms N    take the snapshot at N ms of kernel time\n"
+	    "  --viz-replay FILE   show a native trace (./run.sh qemu ARCH\n"
+	    "                      --trace FILE) instead of running the "
+	    "kernel\n"
+	    "  --viz-type TEXT     type TEXT into the console UART at the "
+	    "start\n"
+	    "                      ('\\n' is Enter)\n"
+	    "  --help              this text\n"
+	    "  --version           the version\n"
+	    "\n"
+	    "exit status: 0 all ran, 1 a payload was refused or failed,\n"
+	    "2 usage or I/O error, 100+ trap or panic\n");
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -122,8 +129,10 @@ static void print_stats_json(const char *traffic, uint64_t seed,
 	sim_console_flush();
 	printf("{\"traffic\":\"");
 	for (const char *c = traffic; *c; c++) /* a path may hold anything */
-		printf(*c == '"' || *c == '\\' ? "\\%c"
-		       : (unsigned char)*c < 0x20 ? "?" : "%c", *c);
+		printf(*c == '"' || *c == '\\'    ? "\\%c"
+		       : (unsigned char)*c < 0x20 ? "?"
+		                                  : "%c",
+		       *c);
 	printf("\",\"time\":\"%s\",\"seed\":%llu,\"policy\":\"%s\","
 	       "\"duration_ms\":%llu,\"generated\":%llu,\"delivered\":%llu,"
 	       "\"lost\":%lld,\"irqs\":%llu,\"polls\":%llu,"
@@ -143,8 +152,7 @@ static void print_stats_json(const char *traffic, uint64_t seed,
 	       (unsigned long long)r->gov.peace_entries,
 	       (unsigned long long)r->gov.ns_peace,
 	       (unsigned long long)r->gov.ns_war,
-	       (unsigned long long)r->elapsed_ns,
-	       (double)r->gov.events / secs);
+	       (unsigned long long)r->elapsed_ns, (double)r->gov.events / secs);
 	fflush(stdout);
 }
 
@@ -182,24 +190,24 @@ int main(int argc, char **argv)
 	bool stats_json = false;
 	struct rk_gov_config gov = RK_GOV_CONFIG_DEFAULT;
 	static const struct option opts[] = {
-	        {"payload", required_argument, NULL, 'p'},
-	        {"trust", required_argument, NULL, 't'},
-	        {"max-body", required_argument, NULL, OPT_MAXBODY},
-	        {"traffic", required_argument, NULL, OPT_TRAFFIC},
-	        {"duration-ms", required_argument, NULL, OPT_DURATION},
-	        {"stats", required_argument, NULL, OPT_STATS},
-	        {"time", required_argument, NULL, OPT_TIME},
-	        {"seed", required_argument, NULL, OPT_SEED},
-	        {"gov", required_argument, NULL, OPT_GOV},
-	        {"gov-param", required_argument, NULL, OPT_GOVPARAM},
-	        {"viz", no_argument, NULL, OPT_VIZ},
-	        {"viz-snapshot", required_argument, NULL, OPT_VIZ_SNAPSHOT},
-	        {"viz-after-ms", required_argument, NULL, OPT_VIZ_AFTER},
-	        {"viz-replay", required_argument, NULL, OPT_VIZ_REPLAY},
-	        {"viz-type", required_argument, NULL, OPT_VIZ_TYPE},
-	        {"help", no_argument, NULL, 'h'},
-	        {"version", no_argument, NULL, 'V'},
-	        {NULL, 0, NULL, 0},
+	    {"payload", required_argument, NULL, 'p'},
+	    {"trust", required_argument, NULL, 't'},
+	    {"max-body", required_argument, NULL, OPT_MAXBODY},
+	    {"traffic", required_argument, NULL, OPT_TRAFFIC},
+	    {"duration-ms", required_argument, NULL, OPT_DURATION},
+	    {"stats", required_argument, NULL, OPT_STATS},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"seed", required_argument, NULL, OPT_SEED},
+	    {"gov", required_argument, NULL, OPT_GOV},
+	    {"gov-param", required_argument, NULL, OPT_GOVPARAM},
+	    {"viz", no_argument, NULL, OPT_VIZ},
+	    {"viz-snapshot", required_argument, NULL, OPT_VIZ_SNAPSHOT},
+	    {"viz-after-ms", required_argument, NULL, OPT_VIZ_AFTER},
+	    {"viz-replay", required_argument, NULL, OPT_VIZ_REPLAY},
+	    {"viz-type", required_argument, NULL, OPT_VIZ_TYPE},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	opterr = 0;
 	int c;
@@ -207,21 +215,21 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'p': {
 			if (nimages == RK_MAX_IMAGES)
-				return usage_error("too many --payload (at most "
-				                   "32): '%s'",
-				                   optarg);
+				return usage_error(
+				    "too many --payload (at most "
+				    "32): '%s'",
+				    optarg);
 			size_t len = 0;
 			uint8_t *data =
-			        hostio_read_file(optarg, &len, err, sizeof(err));
+			    hostio_read_file(optarg, &len, err, sizeof(err));
 			if (!data) {
-				fprintf(stderr,
-				        "rumpk-sim: --payload %s: %s\n", optarg,
-				        err);
+				fprintf(stderr, "rumpk-sim: --payload %s: %s\n",
+				        optarg, err);
 				return RK_EXIT_USAGE;
 			}
 			const char *base = strrchr(optarg, '/');
 			images[nimages++] = (struct rk_boot_image){
-			        data, len, base ? base + 1 : optarg};
+			    data, len, base ? base + 1 : optarg};
 			break;
 		}
 		case 't':
@@ -253,15 +261,16 @@ int main(int argc, char **argv)
 		case OPT_DURATION:
 			if (parse_u64(optarg, &duration_ms) || !duration_ms ||
 			    duration_ms > 3600000)
-				return usage_error("--duration-ms: '%s' is not a "
-				                   "number of milliseconds from 1 "
-				                   "to 3600000",
-				                   optarg);
+				return usage_error(
+				    "--duration-ms: '%s' is not a "
+				    "number of milliseconds from 1 "
+				    "to 3600000",
+				    optarg);
 			break;
 		case OPT_STATS:
 			if (strcmp(optarg, "json"))
-				return usage_error("--stats: '%s': expected json",
-				                   optarg);
+				return usage_error(
+				    "--stats: '%s': expected json", optarg);
 			stats_json = true;
 			break;
 		case OPT_TIME:
@@ -271,14 +280,15 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "sim"))
 				sim_time_set_mode(SIM_TIME_SIM);
 			else
-				return usage_error("--time: '%s': expected real "
-				                   "or sim",
-				                   optarg);
+				return usage_error(
+				    "--time: '%s': expected real "
+				    "or sim",
+				    optarg);
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &seed))
-				return usage_error("--seed: '%s' is not a number",
-				                   optarg);
+				return usage_error(
+				    "--seed: '%s' is not a number", optarg);
 			break;
 		case OPT_GOV:
 			if (!strcmp(optarg, "adaptive"))
@@ -294,12 +304,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_GOVPARAM:
 			if (set_gov_param(&gov, optarg))
-				return usage_error("--gov-param: '%s': expected "
-				                   "NAME=NUMBER with NAME one of "
-				                   "window_ms war_rate peace_rate "
-				                   "dwell_ms empty_polls budget "
-				                   "poll_us",
-				                   optarg);
+				return usage_error(
+				    "--gov-param: '%s': expected "
+				    "NAME=NUMBER with NAME one of "
+				    "window_ms war_rate peace_rate "
+				    "dwell_ms empty_polls budget "
+				    "poll_us",
+				    optarg);
 			break;
 		case OPT_VIZ:
 			viz = viz_window = true;
@@ -310,9 +321,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_VIZ_AFTER:
 			if (parse_u64(optarg, &viz_after_ms))
-				return usage_error("--viz-after-ms: '%s' is not a "
-				                   "number of milliseconds",
-				                   optarg);
+				return usage_error(
+				    "--viz-after-ms: '%s' is not a "
+				    "number of milliseconds",
+				    optarg);
 			viz_after_set = true;
 			break;
 		case OPT_VIZ_REPLAY:
@@ -340,14 +352,16 @@ int main(int argc, char **argv)
 
 	if (viz_type && (!viz || viz_replay_file))
 		return usage_error("--viz-type types into a live --viz or "
-		                   "--viz-snapshot run%s", "");
+		                   "--viz-snapshot run%s",
+		                   "");
 	if (viz_after_set && !viz_snapshot)
 		return usage_error("--viz-after-ms needs --viz-snapshot%s", "");
 	if (viz_replay_file && (traffic || nimages))
 		return usage_error("--viz-replay shows a recorded trace: drop "
-		                   "--traffic and --payload%s", "");
+		                   "--traffic and --payload%s",
+		                   "");
 #ifdef RK_VIZ
-	struct viz_opts vo = {viz_window, viz_snapshot, viz_after_ms,
+	struct viz_opts vo = {viz_window,    viz_snapshot,    viz_after_ms,
 	                      viz_after_set, viz_replay_file, viz_type};
 	if (viz_replay_file) {
 		/* A window unless only a snapshot is asked for. */
@@ -361,7 +375,8 @@ int main(int argc, char **argv)
 	(void)viz_after_ms;
 	(void)time_set;
 	if (viz) {
-		fprintf(stderr, "rumpk-sim: --viz, --viz-snapshot and "
+		fprintf(stderr,
+		        "rumpk-sim: --viz, --viz-snapshot and "
 		        "--viz-replay need SDL2: this rumpk-sim was built "
 		        "without it (install libsdl2-dev, then meson setup "
 		        "-Dviz=enabled)\n");

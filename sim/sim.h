@@ -43,9 +43,9 @@ enum sim_time_mode { SIM_TIME_REAL = 0, SIM_TIME_SIM = 1 };
 void sim_time_set_mode(enum sim_time_mode m);
 enum sim_time_mode sim_time_mode(void);
 void sim_time_charge(uint64_t ns);
-#define SIM_COST_IRQ_NS    2000 /* interrupt entry, controller, exit */
-#define SIM_COST_MMIO_NS   100  /* one device register access */
-#define SIM_COST_CLOCK_NS  20   /* reading the clock */
+#define SIM_COST_IRQ_NS   2000 /* interrupt entry, controller, exit */
+#define SIM_COST_MMIO_NS  100  /* one device register access */
+#define SIM_COST_CLOCK_NS 20   /* reading the clock */
 
 /* Interrupt controller (hal_irq.c): a device raises a line; the handler
  * runs at once when the line is unmasked and interrupts are enabled,

@@ -41,8 +41,10 @@ int sim_profile_load(const char *spec, struct sim_profile *p, char *err,
 	}
 	FILE *f = fopen(spec, "r");
 	if (!f) {
-		snprintf(err, errlen, "'%s' is not quiet, burst or flood, and "
-		         "cannot be read as a file: %s", spec, strerror(errno));
+		snprintf(err, errlen,
+		         "'%s' is not quiet, burst or flood, and "
+		         "cannot be read as a file: %s",
+		         spec, strerror(errno));
 		return -1;
 	}
 	char line[256];
@@ -60,20 +62,26 @@ int sim_profile_load(const char *spec, struct sim_profile *p, char *err,
 		unsigned long long ms, rate;
 		char extra;
 		if (sscanf(s, "%llu %llu %c", &ms, &rate, &extra) != 2) {
-			snprintf(err, errlen, "%s:%u: expected '<ms> <events per "
-			         "second>', found '%.40s'", spec, lineno, s);
+			snprintf(err, errlen,
+			         "%s:%u: expected '<ms> <events per "
+			         "second>', found '%.40s'",
+			         spec, lineno, s);
 			fclose(f);
 			return -1;
 		}
 		if (p->nsteps && ms <= p->steps[p->nsteps - 1].from_ms) {
-			snprintf(err, errlen, "%s:%u: time %llu ms does not "
-			         "increase", spec, lineno, ms);
+			snprintf(err, errlen,
+			         "%s:%u: time %llu ms does not "
+			         "increase",
+			         spec, lineno, ms);
 			fclose(f);
 			return -1;
 		}
 		if (rate > 100000000ull) {
-			snprintf(err, errlen, "%s:%u: rate %llu: expected at most "
-			         "100000000 events/s", spec, lineno, rate);
+			snprintf(err, errlen,
+			         "%s:%u: rate %llu: expected at most "
+			         "100000000 events/s",
+			         spec, lineno, rate);
 			fclose(f);
 			return -1;
 		}

@@ -53,12 +53,12 @@ static void on_fatal(int sig, siginfo_t *si, void *ctx)
 		             guard->name, (unsigned long)addr,
 		             (unsigned long)pc);
 	else
-		n = snprintf(buf, sizeof(buf),
-		             "\n[TRAP] %s (signal %d, code %d) at address %#lx, "
-		             "pc %#lx, fiber '%s'\n",
-		             strsignal(sig), sig, si->si_code,
-		             (unsigned long)addr, (unsigned long)pc,
-		             cur ? cur->name : "(boot)");
+		n = snprintf(
+		    buf, sizeof(buf),
+		    "\n[TRAP] %s (signal %d, code %d) at address %#lx, "
+		    "pc %#lx, fiber '%s'\n",
+		    strsignal(sig), sig, si->si_code, (unsigned long)addr,
+		    (unsigned long)pc, cur ? cur->name : "(boot)");
 	if (n > 0)
 		(void)!write(STDOUT_FILENO, buf, (size_t)n);
 	_exit(guard ? RK_EXIT_STACK : RK_EXIT_TRAP);

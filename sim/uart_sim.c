@@ -101,7 +101,8 @@ static void schedule_from(uint64_t t)
 void sim_uart_set_profile(const struct sim_profile *p, uint64_t seed)
 {
 	profile = *p;
-	seed_state = seed ? seed * 0x9e3779b97f4a7c15ull : 0x9e3779b97f4a7c15ull;
+	seed_state =
+	    seed ? seed * 0x9e3779b97f4a7c15ull : 0x9e3779b97f4a7c15ull;
 	schedule_from(hal_now_ns());
 }
 

@@ -75,10 +75,10 @@ static bool demo_pingpong(void)
 
 	rk_sched_stats(&before);
 	uint64_t t0 = hal_now_ns();
-	struct rk_fiber *a = rk_fiber_spawn("ping", RK_PRIO_NORMAL, ping, &pp,
-	                                    0, true);
-	struct rk_fiber *b = rk_fiber_spawn("pong", RK_PRIO_NORMAL, pong, &pp,
-	                                    0, true);
+	struct rk_fiber *a =
+	    rk_fiber_spawn("ping", RK_PRIO_NORMAL, ping, &pp, 0, true);
+	struct rk_fiber *b =
+	    rk_fiber_spawn("pong", RK_PRIO_NORMAL, pong, &pp, 0, true);
 	RK_ASSERT(a && b);
 	rk_fiber_join(a);
 	rk_fiber_join(b);

@@ -68,8 +68,7 @@ static void set_mode(struct rk_governor *g, enum rk_gov_mode m, uint64_t now)
 
 /* Counts events into the rate window; when a window closes, decides
  * whether the mode changes.  Returns the mode to be in. */
-static enum rk_gov_mode account(struct rk_governor *g, unsigned n,
-                                uint64_t now)
+static enum rk_gov_mode account(struct rk_governor *g, unsigned n, uint64_t now)
 {
 	g->window_events += n;
 	g->st.events += n;
@@ -166,8 +165,8 @@ int rk_gov_start(struct rk_governor *g, const struct rk_gov_dev *dev,
 	g->dev = *dev;
 	rk_waitq_init(&g->wq);
 	g->mode_since = g->window_start = hal_now_ns();
-	g->st.mode = cfg->policy == RK_GOV_ALWAYS_POLL ? RK_GOV_WAR
-	                                               : RK_GOV_PEACE;
+	g->st.mode =
+	    cfg->policy == RK_GOV_ALWAYS_POLL ? RK_GOV_WAR : RK_GOV_PEACE;
 	if (hal_irq_attach(dev->irq, gov_irq, g) != 0)
 		return -1;
 	rk_sched_hold(); /* the interrupt can wake us: idle, don't give up */

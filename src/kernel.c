@@ -38,16 +38,15 @@ static void run_one(const void *img, size_t len, const char *name,
 	}
 }
 
-static void run_initrd_piece(const void *img, size_t len, size_t idx,
-                             void *arg)
+static void run_initrd_piece(const void *img, size_t len, size_t idx, void *arg)
 {
 	char name[32];
 	rk_snprintf(name, sizeof(name), "initrd#%zu", idx);
 	run_one(img, len, name, arg);
 }
 
-bool rk_cmdline_word(const char *cmdline, const char *word,
-                     const char **value, size_t *len)
+bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
+                     size_t *len)
 {
 	size_t wl = rk_strlen(word);
 	const char *p = cmdline;
@@ -78,8 +77,8 @@ static int serial_main(const struct rk_boot *b)
 {
 	struct rk_gov_config cfg = RK_GOV_CONFIG_DEFAULT;
 	static struct rk_serial_report local;
-	struct rk_serial_report *rep = b->serial_report ? b->serial_report
-	                                                : &local;
+	struct rk_serial_report *rep =
+	    b->serial_report ? b->serial_report : &local;
 	const char *v;
 	size_t n;
 
@@ -117,7 +116,8 @@ static void main_fiber(void *arg)
 	struct kmain_ctx *k = arg;
 	const struct rk_boot *b = k->boot;
 
-	if (b->serial_rx || rk_cmdline_word(b->cmdline, "serial-rx", NULL, NULL)) {
+	if (b->serial_rx ||
+	    rk_cmdline_word(b->cmdline, "serial-rx", NULL, NULL)) {
 		k->status = serial_main(b);
 		return;
 	}
@@ -132,9 +132,8 @@ static void main_fiber(void *arg)
 		rk_initrd_split(b->initrd, b->initrd_len, run_initrd_piece, k);
 	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
 	          k->count, k->ran, k->refused, k->failed);
-	k->status = (k->refused || k->failed || k->count == 0)
-	                    ? RK_EXIT_REFUSED
-	                    : RK_EXIT_OK;
+	k->status = (k->refused || k->failed || k->count == 0) ? RK_EXIT_REFUSED
+	                                                       : RK_EXIT_OK;
 }
 
 int rk_kmain(const struct rk_boot *boot)
@@ -150,14 +149,17 @@ int rk_kmain(const struct rk_boot *boot)
 	 * A platform may have installed its own sink. */
 	const char *tv;
 	size_t tn;
-	if (!rk_trace_sink && rk_cmdline_word(boot->cmdline, "trace", NULL, NULL))
+	if (!rk_trace_sink &&
+	    rk_cmdline_word(boot->cmdline, "trace", NULL, NULL))
 		rk_trace_set_sink(rk_trace_console_sink);
 	else if (!rk_trace_sink &&
 	         rk_cmdline_word(boot->cmdline, "trace", &tv, &tn)) {
 		if (tn != 6 || rk_strncmp(tv, "buffer", 6) != 0)
-			rk_puts("[BOOT] trace=: expected trace or trace=buffer");
+			rk_puts(
+			    "[BOOT] trace=: expected trace or trace=buffer");
 		else if (rk_trace_buffer_start() != 0)
-			rk_puts("[BOOT] trace=buffer: no memory for the buffer");
+			rk_puts(
+			    "[BOOT] trace=buffer: no memory for the buffer");
 	}
 
 	rk_printf("Rumpk %s on %s (%s): the kernel is a library, the app is "

@@ -14,18 +14,18 @@
 const uint8_t rk_npl_magic[4] = {0x7f, 'N', 'P', 'L'};
 
 static const char *const err_names[RK_NPL_ERR_COUNT] = {
-        [RK_NPL_OK] = "ok",
-        [RK_NPL_ERR_TRUNCATED] = "image shorter than the 128-byte header",
-        [RK_NPL_ERR_MAGIC] = "bad magic",
-        [RK_NPL_ERR_VERSION] = "unsupported version",
-        [RK_NPL_ERR_ARCH] = "wrong architecture",
-        [RK_NPL_ERR_FLAGS] = "undefined flag set",
-        [RK_NPL_ERR_RESERVED] = "reserved bytes not zero",
-        [RK_NPL_ERR_BODY_SIZE] = "bad body size",
-        [RK_NPL_ERR_NO_KEYS] = "no trusted key",
-        [RK_NPL_ERR_SIGNATURE] = "bad signature",
-        [RK_NPL_ERR_NOMEM] = "out of memory",
-        [RK_NPL_ERR_SEAL] = "cannot seal the image read+exec",
+    [RK_NPL_OK] = "ok",
+    [RK_NPL_ERR_TRUNCATED] = "image shorter than the 128-byte header",
+    [RK_NPL_ERR_MAGIC] = "bad magic",
+    [RK_NPL_ERR_VERSION] = "unsupported version",
+    [RK_NPL_ERR_ARCH] = "wrong architecture",
+    [RK_NPL_ERR_FLAGS] = "undefined flag set",
+    [RK_NPL_ERR_RESERVED] = "reserved bytes not zero",
+    [RK_NPL_ERR_BODY_SIZE] = "bad body size",
+    [RK_NPL_ERR_NO_KEYS] = "no trusted key",
+    [RK_NPL_ERR_SIGNATURE] = "bad signature",
+    [RK_NPL_ERR_NOMEM] = "out of memory",
+    [RK_NPL_ERR_SEAL] = "cannot seal the image read+exec",
 };
 
 const char *rk_npl_strerror(enum rk_npl_err err)
@@ -61,7 +61,7 @@ uint8_t rk_npl_arch_from_name(const char *name)
 
 static enum rk_npl_err fail(struct rk_npl_diag *diag, enum rk_npl_err err,
                             const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static enum rk_npl_err fail(struct rk_npl_diag *diag, enum rk_npl_err err,
                             const char *fmt, ...)
@@ -100,8 +100,8 @@ enum rk_npl_err rk_npl_parse(const void *image, size_t len,
 	rk_memcpy(h.magic, p + RK_NPL_OFF_MAGIC, 4);
 	h.version = p[RK_NPL_OFF_VERSION];
 	h.arch = p[RK_NPL_OFF_ARCH];
-	h.flags = (uint16_t)(p[RK_NPL_OFF_FLAGS] |
-	                     (p[RK_NPL_OFF_FLAGS + 1] << 8));
+	h.flags =
+	    (uint16_t)(p[RK_NPL_OFF_FLAGS] | (p[RK_NPL_OFF_FLAGS + 1] << 8));
 	rk_memcpy(h.sig, p + RK_NPL_OFF_SIG, RK_NPL_SIG_SIZE);
 	h.body_size = rk_le64(p + RK_NPL_OFF_BODY_SIZE);
 	rk_memcpy(h.reserved, p + RK_NPL_OFF_RESERVED, RK_NPL_RESERVED_SIZE);
@@ -120,10 +120,11 @@ enum rk_npl_err rk_npl_parse(const void *image, size_t len,
 	if (pol->arch == RK_NPL_ARCH_ANY ? !known_arch(h.arch)
 	                                 : h.arch != pol->arch) {
 		if (pol->arch == RK_NPL_ARCH_ANY)
-			return fail(diag, RK_NPL_ERR_ARCH,
-			            "arch: held 0x%02x (unknown), expected 0xaa "
-			            "(aarch64), 0xee (x86_64) or 0x55 (riscv64)",
-			            h.arch);
+			return fail(
+			    diag, RK_NPL_ERR_ARCH,
+			    "arch: held 0x%02x (unknown), expected 0xaa "
+			    "(aarch64), 0xee (x86_64) or 0x55 (riscv64)",
+			    h.arch);
 		return fail(diag, RK_NPL_ERR_ARCH,
 		            "arch: held 0x%02x (%s), expected 0x%02x (%s)",
 		            h.arch, rk_npl_arch_name(h.arch), pol->arch,
@@ -136,10 +137,11 @@ enum rk_npl_err rk_npl_parse(const void *image, size_t len,
 		            h.flags);
 	for (unsigned i = 0; i < RK_NPL_RESERVED_SIZE; i++)
 		if (h.reserved[i] != 0)
-			return fail(diag, RK_NPL_ERR_RESERVED,
-			            "reserved: byte %u (offset %u) held 0x%02x, "
-			            "expected all 48 bytes zero",
-			            i, RK_NPL_OFF_RESERVED + i, h.reserved[i]);
+			return fail(
+			    diag, RK_NPL_ERR_RESERVED,
+			    "reserved: byte %u (offset %u) held 0x%02x, "
+			    "expected all 48 bytes zero",
+			    i, RK_NPL_OFF_RESERVED + i, h.reserved[i]);
 
 	uint64_t max = pol->max_body ? pol->max_body : RK_NPL_BODY_MAX;
 	/* Compare against len - 128 (no overflow: len >= 128 here) rather
@@ -158,7 +160,8 @@ enum rk_npl_err rk_npl_parse(const void *image, size_t len,
 		            "body_size: held %llu, expected %llu (image length "
 		            "%zu minus the 128-byte header)",
 		            (unsigned long long)h.body_size,
-		            (unsigned long long)(len - RK_NPL_HEADER_SIZE), len);
+		            (unsigned long long)(len - RK_NPL_HEADER_SIZE),
+		            len);
 	return RK_NPL_OK;
 }
 
@@ -212,8 +215,7 @@ static uint64_t payload_counter;
 
 enum rk_npl_err rk_npl_load(const void *image, size_t len,
                             const struct rk_npl_policy *pol,
-                            struct rk_npl_image *out,
-                            struct rk_npl_diag *diag)
+                            struct rk_npl_image *out, struct rk_npl_diag *diag)
 {
 	struct rk_npl_header h;
 	size_t key = 0;
@@ -229,9 +231,10 @@ enum rk_npl_err rk_npl_load(const void *image, size_t len,
 	size_t total = pad + len;
 	uint8_t *base = hal_exec_alloc(total);
 	if (!base)
-		return fail(diag, RK_NPL_ERR_NOMEM,
-		            "memory: could not allocate %zu bytes for the image",
-		            total);
+		return fail(
+		    diag, RK_NPL_ERR_NOMEM,
+		    "memory: could not allocate %zu bytes for the image",
+		    total);
 	uint8_t *mem = base + pad;
 	err = rk_npl_check(image, len, pol, mem, &h, &key, diag);
 	if (err != RK_NPL_OK) {
@@ -241,7 +244,8 @@ enum rk_npl_err rk_npl_load(const void *image, size_t len,
 	if (hal_exec_seal(base, total) != 0) {
 		hal_exec_free(base, total);
 		return fail(diag, RK_NPL_ERR_SEAL,
-		            "memory: could not make %zu bytes read+exec", total);
+		            "memory: could not make %zu bytes read+exec",
+		            total);
 	}
 	out->mem = mem;
 	out->len = len;

@@ -93,16 +93,16 @@ static uint64_t api_self_id(void)
 }
 
 static const struct rk_api api = {
-        .abi_version = RK_API_VERSION,
-        .size = sizeof(struct rk_api),
-        .puts = api_puts,
-        .yield = rk_yield,
-        .sleep_ns = rk_sleep_ns,
-        .now_ns = api_now,
-        .ring_send = api_send,
-        .ring_recv = api_recv,
-        .exit = api_exit,
-        .self_id = api_self_id,
+    .abi_version = RK_API_VERSION,
+    .size = sizeof(struct rk_api),
+    .puts = api_puts,
+    .yield = rk_yield,
+    .sleep_ns = rk_sleep_ns,
+    .now_ns = api_now,
+    .ring_send = api_send,
+    .ring_recv = api_recv,
+    .exit = api_exit,
+    .self_id = api_self_id,
 };
 
 static void payload_fiber(void *arg)

@@ -37,8 +37,8 @@ int rk_ring_attach(struct rk_ring *r, struct rk_ring_consumer *c)
 	unsigned n = atomic_load(&r->nconsumers);
 	if (n >= RK_RING_MAX_CONSUMERS)
 		return -1;
-	uint64_t start = r->mode == RK_RING_MP ? atomic_load(&r->claim)
-	                                       : r->sp_claim;
+	uint64_t start =
+	    r->mode == RK_RING_MP ? atomic_load(&r->claim) : r->sp_claim;
 	c->ring = r;
 	atomic_store(&c->seq, start);
 	r->consumers[n] = c;
@@ -89,12 +89,12 @@ bool rk__ring_try_claim_mp(struct rk_ring *r, uint32_t n, uint64_t *first)
 		uint64_t next = cur + n;
 		if (next - atomic_load_explicit(&r->gate,
 		                                memory_order_acquire) >
-		            r->mask + 1 &&
+		        r->mask + 1 &&
 		    !rk__ring_refresh_gate(r, next))
 			return false;
 	} while (!atomic_compare_exchange_weak_explicit(
-	        &r->claim, &cur, cur + n, memory_order_relaxed,
-	        memory_order_relaxed));
+	    &r->claim, &cur, cur + n, memory_order_relaxed,
+	    memory_order_relaxed));
 	*first = cur;
 	return true;
 }
@@ -151,9 +151,8 @@ struct claim_arg {
 static bool claim_ready(void *p)
 {
 	struct claim_arg *a = p;
-	uint64_t next = (a->r->mode == RK_RING_MP
-	                         ? atomic_load(&a->r->claim)
-	                         : a->r->sp_claim) +
+	uint64_t next = (a->r->mode == RK_RING_MP ? atomic_load(&a->r->claim)
+	                                          : a->r->sp_claim) +
 	                a->n;
 	return rk__ring_refresh_gate(a->r, next);
 }

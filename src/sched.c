@@ -20,8 +20,8 @@
 
 struct rk_cpu {
 	struct rk_list runq[RK_PRIO_COUNT];
-	uint32_t bitmap;           /* bit p set: runq[p] not empty */
-	struct rk_fiber *current;  /* NULL: the boot (idle) context */
+	uint32_t bitmap;          /* bit p set: runq[p] not empty */
+	struct rk_fiber *current; /* NULL: the boot (idle) context */
 	struct hal_ctx *boot_ctx;
 	struct rk_list sleepers;   /* ordered by wake_at */
 	struct rk_fiber *dead;     /* exited, stack still to free */
@@ -118,7 +118,8 @@ static void switch_to(struct rk_fiber *next, hal_irq_state_t irq)
 	if (next)
 		next->switches++;
 	rk_trace_emit(RK_TR_SWITCH, prev ? prev - fibers : RK_TRACE_IDLE,
-	              next ? next - fibers : RK_TRACE_IDLE, prev ? prev->state : 0);
+	              next ? next - fibers : RK_TRACE_IDLE,
+	              prev ? prev->state : 0);
 	hal_ctx_switch(prev ? prev->ctx : cpu0.boot_ctx,
 	               next ? next->ctx : cpu0.boot_ctx);
 	reap();
@@ -130,7 +131,7 @@ static void sleep_insert(struct rk_fiber *f)
 
 	while (pos != &cpu0.sleepers &&
 	       RK_CONTAINER_OF(pos, struct rk_fiber, sleeplink)->wake_at <=
-	               f->wake_at)
+	           f->wake_at)
 		pos = pos->next;
 	rk_list_insert_before(pos, &f->sleeplink);
 	if (cpu0.sleepers.next == &f->sleeplink)
@@ -153,8 +154,8 @@ static void make_runnable(struct rk_fiber *f)
 static void wake_expired(uint64_t now)
 {
 	while (!rk_list_empty(&cpu0.sleepers)) {
-		struct rk_fiber *f = RK_CONTAINER_OF(cpu0.sleepers.next,
-		                                     struct rk_fiber, sleeplink);
+		struct rk_fiber *f = RK_CONTAINER_OF(
+		    cpu0.sleepers.next, struct rk_fiber, sleeplink);
 		if (f->wake_at > now) {
 			hal_timer_arm(f->wake_at);
 			return;
@@ -195,7 +196,8 @@ struct rk_fiber *rk_fiber_spawn(const char *name, unsigned prio,
 	hal_irq_state_t s = hal_irq_save();
 	struct rk_fiber *f = NULL;
 	for (unsigned i = 0; i < RK_MAX_FIBERS; i++) {
-		if (fibers[i].state == RK_FIBER_FREE && fibers[i].stack == NULL) {
+		if (fibers[i].state == RK_FIBER_FREE &&
+		    fibers[i].stack == NULL) {
 			f = &fibers[i];
 			break;
 		}
@@ -359,7 +361,7 @@ static unsigned wake(struct rk_waitq *q, unsigned max)
 
 	while (n < max && !rk_list_empty(&q->waiters)) {
 		struct rk_fiber *f =
-		        RK_CONTAINER_OF(q->waiters.next, struct rk_fiber, link);
+		    RK_CONTAINER_OF(q->waiters.next, struct rk_fiber, link);
 		f->timed_out = false;
 		make_runnable(f);
 		n++;

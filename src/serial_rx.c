@@ -17,12 +17,12 @@ struct rx {
 	struct rk_ring ring;
 	struct rk_ring_consumer cons;
 	uint8_t slots[RX_SLOTS];
-	int held;            /* a byte read but not yet queued, or -1 */
+	int held; /* a byte read but not yet queued, or -1 */
 	struct rk_waitq done_wq;
 	bool done, until_end;
-	char held_bytes[3];  /* a line start that may still be "END" */
+	char held_bytes[3]; /* a line start that may still be "END" */
 	unsigned nheld;
-	bool direct;         /* this line can no longer be "END" */
+	bool direct; /* this line can no longer be "END" */
 	struct rk_serial_report *out;
 };
 
@@ -49,8 +49,8 @@ static unsigned drain(void *ctx, unsigned budget)
 		rk_trace_emit(RK_TR_RING, 0,
 		              atomic_load_explicit(&rx->ring.cursor,
 		                                   memory_order_relaxed) -
-		                      atomic_load_explicit(&rx->cons.seq,
-		                                           memory_order_relaxed),
+		                  atomic_load_explicit(&rx->cons.seq,
+		                                       memory_order_relaxed),
 		              RX_SLOTS);
 	return n;
 }
@@ -99,8 +99,8 @@ static void consumer(void *arg)
 	while (!rx->done) {
 		uint64_t n = rk_ring_wait(&rx->cons, &first, 10000000ull);
 		for (uint64_t i = 0; i < n && !rx->done; i++)
-			consume(rx, *(uint8_t *)rk_ring_slot(&rx->ring,
-			                                     first + i));
+			consume(rx,
+			        *(uint8_t *)rk_ring_slot(&rx->ring, first + i));
 		rk_ring_release(&rx->cons, n);
 		if (rx->done)
 			rk_waitq_wake_all(&rx->done_wq);
@@ -143,11 +143,11 @@ int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
 	}
 	gov.trace = trace;
 	rk_printf("[GOV] receiving on line %d (%s)\n", line,
-	          cfg->policy == RK_GOV_ADAPTIVE   ? "adaptive"
+	          cfg->policy == RK_GOV_ADAPTIVE     ? "adaptive"
 	          : cfg->policy == RK_GOV_ALWAYS_IRQ ? "always-irq"
 	                                             : "always-poll");
-	struct rk_fiber *c = rk_fiber_spawn("uart-consumer", cfg->prio,
-	                                    consumer, &rx, 0, true);
+	struct rk_fiber *c =
+	    rk_fiber_spawn("uart-consumer", cfg->prio, consumer, &rx, 0, true);
 	RK_ASSERT(c != NULL);
 	while (!rx.done) {
 		uint64_t left = RK_FOREVER;
@@ -167,7 +167,7 @@ int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
 		while (!rx.done && (n = rk_ring_poll(&rx.cons, &first)) != 0) {
 			for (uint64_t i = 0; i < n && !rx.done; i++)
 				consume(&rx, *(uint8_t *)rk_ring_slot(
-				                     &rx.ring, first + i));
+				                 &rx.ring, first + i));
 			rk_ring_release(&rx.cons, n);
 		}
 		if (rx.done || drain(&rx, RX_SLOTS) == 0)

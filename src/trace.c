@@ -25,18 +25,23 @@ static void put_frame(unsigned kind, uint64_t now, uint64_t a, uint64_t b,
 	char buf[96];
 	int n;
 	if (kind == RK_TR_SPAWN) {
-		const struct rk_fiber *f = (const struct rk_fiber *)(uintptr_t)c;
+		const struct rk_fiber *f =
+		    (const struct rk_fiber *)(uintptr_t)c;
 		char name[RK_FIBER_NAME];
 		rk_strlcpy(name, f->name, sizeof(name));
 		for (char *p = name; *p; p++) /* blanks would split fields */
 			if (*p == ' ' || (unsigned char)*p < 0x20)
 				*p = '_';
-		n = rk_snprintf(buf, sizeof(buf), "\x1e" "F %llx %llx %llx %llx %s\n",
+		n = rk_snprintf(buf, sizeof(buf),
+		                "\x1e"
+		                "F %llx %llx %llx %llx %s\n",
 		                (unsigned long long)now, (unsigned long long)a,
 		                (unsigned long long)b,
-		                (unsigned long long)f->id, name[0] ? name : "_");
+		                (unsigned long long)f->id,
+		                name[0] ? name : "_");
 	} else {
-		n = rk_snprintf(buf, sizeof(buf), "\x1e%c %llx %llx %llx %llx\n",
+		n = rk_snprintf(buf, sizeof(buf),
+		                "\x1e%c %llx %llx %llx %llx\n",
 		                letter[kind < sizeof(letter) - 1 ? kind : 0],
 		                (unsigned long long)now, (unsigned long long)a,
 		                (unsigned long long)b, (unsigned long long)c);

@@ -81,8 +81,9 @@ int main(int argc, char **argv)
 	}
 	uint8_t arch = archname ? rk_npl_arch_from_name(archname) : 0;
 	if (!key || !arch || !bodyp || !dir || sodium_init() < 0) {
-		fprintf(stderr, "usage: mkbad --key NAME.key --arch ARCH --body "
-		                "BODY.bin -o DIR\n");
+		fprintf(stderr,
+		        "usage: mkbad --key NAME.key --arch ARCH --body "
+		        "BODY.bin -o DIR\n");
 		return 2;
 	}
 	if (hostio_read_key(key, seed, err, sizeof(err))) {
@@ -107,7 +108,8 @@ int main(int argc, char **argv)
 
 	size_t len;
 	uint8_t *img;
-	uint8_t other = arch == RK_ARCH_X86_64 ? RK_ARCH_AARCH64 : RK_ARCH_X86_64;
+	uint8_t other =
+	    arch == RK_ARCH_X86_64 ? RK_ARCH_AARCH64 : RK_ARCH_X86_64;
 
 	/* The good one, for contrast. */
 	img = image(arch, body, blen, &len);

@@ -97,8 +97,8 @@ struct verdicts {
  * length (the API takes exactly 64 bytes).
  */
 static void check_case(const char *what, unsigned id, const uint8_t *sig,
-		       size_t siglen, const uint8_t *msg, size_t msglen,
-		       const uint8_t pk[32], bool expect, struct verdicts *v)
+                       size_t siglen, const uint8_t *msg, size_t msglen,
+                       const uint8_t pk[32], bool expect, struct verdicts *v)
 {
 	bool sodium, builtin;
 
@@ -107,17 +107,17 @@ static void check_case(const char *what, unsigned id, const uint8_t *sig,
 		v->bad_length++;
 		if (expect)
 			fail_msg("%s case %u: valid but sig is %zu bytes", what,
-				 id, siglen);
+			         id, siglen);
 		return;
 	}
 	sodium = crypto_sign_verify_detached(sig, msg, msglen, pk) == 0;
 	builtin = rk_ed25519_verify(sig, msg, msglen, pk);
 	if (sodium != expect)
 		fail_msg("%s case %u: libsodium says %d, expected %d", what, id,
-			 sodium, expect);
+		         sodium, expect);
 	if (builtin != sodium)
 		fail_msg("%s case %u: builtin says %d, libsodium %d", what, id,
-			 builtin, sodium);
+		         builtin, sodium);
 	v->accepted += builtin;
 }
 
@@ -148,7 +148,7 @@ static const char *js_string(struct js *j, size_t *len)
 static void js_ws(struct js *j)
 {
 	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-				 *j->p == '\n' || *j->p == '\r'))
+	                         *j->p == '\n' || *j->p == '\r'))
 		j->p++;
 }
 
@@ -235,19 +235,19 @@ static void test_rfc8032(void **state)
 		assert_memory_equal(sig, sig2, 64);
 
 		check_case("rfc8032", v.cases, sig, 64, msg, mlen, pk, true,
-			   &v);
+		           &v);
 		/* and a one-bit change of each part is rejected */
 		sig[5] ^= 0x10;
 		check_case("rfc8032-R", v.cases, sig, 64, msg, mlen, pk, false,
-			   &v);
+		           &v);
 		sig[5] ^= 0x10;
 		sig[40] ^= 1;
 		check_case("rfc8032-S", v.cases, sig, 64, msg, mlen, pk, false,
-			   &v);
+		           &v);
 		sig[40] ^= 1;
 		pk[3] ^= 4;
 		check_case("rfc8032-A", v.cases, sig, 64, msg, mlen, pk, false,
-			   &v);
+		           &v);
 		free(msg);
 	}
 	free(txt);
@@ -308,11 +308,11 @@ static void test_wycheproof(void **state)
 				invalid++;
 			} else {
 				fail_msg("wycheproof tcId %ld: result %.*s",
-					 tcid, (int)n, s);
+				         tcid, (int)n, s);
 				return;
 			}
 			check_case("wycheproof", (unsigned)tcid, sig, slen, msg,
-				   mlen, pk, expect, &v);
+			           mlen, pk, expect, &v);
 			tcid = -1;
 		}
 	}
@@ -361,7 +361,7 @@ static void test_speccheck(void **state)
 		if (have == 7) {
 			/* libsodium 1.0.18 accepts case 3 only */
 			check_case("speccheck", v.cases, sig, 64, msg, mlen, pk,
-				   v.cases == 3, &v);
+			           v.cases == 3, &v);
 			have = 0;
 		}
 	}
@@ -427,7 +427,7 @@ static void test_cctv(void **state)
 					s = js_value_string(&j, &n);
 					for (i = 0; i < 5; i++)
 						if (key_is(s, n,
-							   rejected_flags[i]))
+						           rejected_flags[i]))
 							expect = false;
 				}
 				j.p++;
@@ -439,7 +439,7 @@ static void test_cctv(void **state)
 		if (have == 31) {
 			assert_int_equal(number, (long)v.cases);
 			check_case("cctv", (unsigned)number, sig, 64,
-				   (const uint8_t *)msg, mlen, pk, expect, &v);
+			           (const uint8_t *)msg, mlen, pk, expect, &v);
 			have = 0;
 		}
 	}
@@ -454,8 +454,8 @@ static void test_scalar_reduce(void **state)
 {
 	static const uint8_t L[32] = {
 	    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
-	    0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0, 0, 0, 0x10};
+	    0xa2, 0xde, 0xf9, 0xde, 0x14, 0,    0,    0,    0,    0,    0,
+	    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x10};
 	uint8_t in[64], a[32], b[32], s[32];
 	unsigned i, k;
 
@@ -464,8 +464,8 @@ static void test_scalar_reduce(void **state)
 		randombytes_buf(in, sizeof in);
 		if (i < 256) /* all-ones / all-zero patterns and short values */
 			for (k = 0; k < 64; k++)
-				in[k] = k < i / 4 ? (uint8_t)(i & 1 ? 0xff : 0)
-						  : 0;
+				in[k] =
+				    k < i / 4 ? (uint8_t)(i & 1 ? 0xff : 0) : 0;
 		rk_sc25519_reduce(a, in);
 		crypto_core_ed25519_scalar_reduce(b, in);
 		assert_memory_equal(a, b, 32);

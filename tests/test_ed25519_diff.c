@@ -93,10 +93,10 @@ static void init_small_order(void)
 	p1[0] = 0xee;
 
 	memset(small_order, 0, sizeof small_order);
-	small_order[0][0] = 1;              /* identity */
-	memcpy(small_order[1], pm1, 32);    /* (0, -1), order 2 */
-	small_order[3][31] = 0x80;          /* (+-sqrt(-1), 0), order 4 */
-	memcpy(small_order[4], y8a, 32);    /* order 8 */
+	small_order[0][0] = 1;           /* identity */
+	memcpy(small_order[1], pm1, 32); /* (0, -1), order 2 */
+	small_order[3][31] = 0x80;       /* (+-sqrt(-1), 0), order 4 */
+	memcpy(small_order[4], y8a, 32); /* order 8 */
 	memcpy(small_order[5], y8a, 32);
 	small_order[5][31] |= 0x80;
 	memcpy(small_order[6], y8b, 32);
@@ -151,8 +151,8 @@ static void enc_small_y(uint8_t out[32], unsigned k, bool plus_p, bool sign)
  * S = r + H(R || Apub || m) a mod L.
  */
 static void sign_custom(uint8_t sig[64], const uint8_t a[32],
-			const uint8_t Apub[32], const uint8_t *m, size_t mlen,
-			const uint8_t *T)
+                        const uint8_t Apub[32], const uint8_t *m, size_t mlen,
+                        const uint8_t *T)
 {
 	uint8_t wide[64], r[32], R[32], k[32], ka[32];
 	crypto_hash_sha512_state hs;
@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			count = strtoull(argv[1], NULL, 0);
 	}
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 0)
-			     : 0x52756d706b2d6564ULL; /* "Rumpk-ed" */
+	                     : 0x52756d706b2d6564ULL; /* "Rumpk-ed" */
 	if (sodium_init() < 0)
 		return 2;
 	init_small_order();
@@ -302,12 +302,12 @@ int main(int argc, char **argv)
 			crypto_core_ed25519_scalar_reduce(a, wide);
 			if (crypto_scalarmult_ed25519_base_noclamp(A, a) != 0)
 				abort();
-			if (crypto_core_ed25519_add(pk, A,
-						    small_order[1 + rnd(7)]) != 0)
+			if (crypto_core_ed25519_add(
+			        pk, A, small_order[1 + rnd(7)]) != 0)
 				abort();
 			sign_custom(sig, a, pk, msg, mlen,
-				    cat == C_MIXED_RA ? small_order[rnd(8)]
-						      : NULL);
+			            cat == C_MIXED_RA ? small_order[rnd(8)]
+			                              : NULL);
 			break;
 		}
 		case C_RANDOM_SIG:

@@ -106,13 +106,13 @@ static int compare_walk(const struct rk_fdt *t, const void *blob,
                         bool fail_hard)
 {
 	int diffs = 0;
-#define DIFF(cond, ...)                                                      \
-	do {                                                                 \
-		if (cond) {                                                  \
-			if (fail_hard)                                       \
-				fail_msg(__VA_ARGS__);                       \
-			diffs++;                                             \
-		}                                                            \
+#define DIFF(cond, ...)                                                        \
+	do {                                                                   \
+		if (cond) {                                                    \
+			if (fail_hard)                                         \
+				fail_msg(__VA_ARGS__);                         \
+			diffs++;                                               \
+		}                                                              \
 	} while (0)
 	/* libfdt counts from the depth it is given (-1: the root is 0) and
 	 * ends a walk with depth < 0; rk's root is depth 0 and it returns
@@ -131,11 +131,11 @@ static int compare_walk(const struct rk_fdt *t, const void *blob,
 		size_t rlen = 0;
 		const char *rn = rk_fdt_name(t, ro, &rlen);
 		DIFF(!ln || !rn || (size_t)llen != rlen ||
-		             memcmp(ln, rn, rlen) != 0,
+		         memcmp(ln, rn, rlen) != 0,
 		     "name at %d", lo);
 		DIFF(fdt_parent_offset(blob, lo) != rk_fdt_parent(t, ro) &&
-		             !(fdt_parent_offset(blob, lo) < 0 &&
-		               rk_fdt_parent(t, ro) < 0),
+		         !(fdt_parent_offset(blob, lo) < 0 &&
+		           rk_fdt_parent(t, ro) < 0),
 		     "parent of %d: libfdt %d, rk %d", lo,
 		     fdt_parent_offset(blob, lo), rk_fdt_parent(t, ro));
 		/* Every property, looked up by name, is the same bytes (the
@@ -146,7 +146,7 @@ static int compare_walk(const struct rk_fdt *t, const void *blob,
 			const char *pname;
 			int plen;
 			const void *pv =
-			        fdt_getprop_by_offset(blob, p, &pname, &plen);
+			    fdt_getprop_by_offset(blob, p, &pname, &plen);
 			if (!pv || !pname)
 				continue;
 			int flen;
@@ -184,7 +184,7 @@ static int compare_walk(const struct rk_fdt *t, const void *blob,
 		int lr = i < nrsv ? fdt_get_mem_rsv(blob, i, &la, &ls2) : -1;
 		int rr = rk_fdt_rsvmap(t, (unsigned)i, &ra, &rs2);
 		DIFF((lr == 0) != (rr == 0) ||
-		             (lr == 0 && (la != ra || ls2 != rs2)),
+		         (lr == 0 && (la != ra || ls2 != rs2)),
 		     "rsvmap entry %d", i);
 	}
 #undef DIFF
@@ -246,19 +246,27 @@ static unsigned query_everything(const struct rk_fdt *t)
 		sink += rk_fdt_cpu_has_smode(t, rk_fdt_cpu_node(t, h));
 	}
 	static const char *const paths[] = {
-	        "/", "/chosen", "/cpus", "/cpus/cpu@0", "/soc/serial",
-	        "/soc/serial@10000000", "/memory", "//chosen/", "/aliases",
-	        "/reserved-memory", "/nonexistent/x",
+	    "/",
+	    "/chosen",
+	    "/cpus",
+	    "/cpus/cpu@0",
+	    "/soc/serial",
+	    "/soc/serial@10000000",
+	    "/memory",
+	    "//chosen/",
+	    "/aliases",
+	    "/reserved-memory",
+	    "/nonexistent/x",
 	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		sink += (unsigned)rk_fdt_path_offset(t, paths[i]);
 	static const char *const compats[] = {
-	        "ns16550a", "snps,dw-apb-uart", "riscv,plic0", "arm,pl011",
-	        "sifive,test0",
+	    "ns16550a",  "snps,dw-apb-uart", "riscv,plic0",
+	    "arm,pl011", "sifive,test0",
 	};
 	for (size_t i = 0; i < sizeof(compats) / sizeof(compats[0]); i++)
-		for (int o = rk_fdt_find_compatible(t, -1, compats[i]);
-		     o >= 0; o = rk_fdt_find_compatible(t, o, compats[i]))
+		for (int o = rk_fdt_find_compatible(t, -1, compats[i]); o >= 0;
+		     o = rk_fdt_find_compatible(t, o, compats[i]))
 			sink++;
 	return sink;
 }
@@ -292,8 +300,8 @@ static void init_tree(struct rk_fdt *t, int i)
 /* libfdt's answer for /memory reg entry 0 (root #address/#size-cells 2). */
 static void libfdt_memory(const void *blob, uint64_t *base, uint64_t *size)
 {
-	int n = fdt_node_offset_by_prop_value(blob, -1, "device_type",
-	                                      "memory", 7);
+	int n =
+	    fdt_node_offset_by_prop_value(blob, -1, "device_type", "memory", 7);
 	assert_true(n >= 0);
 	int len;
 	const void *reg = fdt_getprop(blob, n, "reg", &len);
@@ -323,8 +331,8 @@ static void test_qemu_riscv64(void **state)
 	struct rk_fdt_uart u;
 	assert_int_equal(rk_fdt_console_uart(&t, &u), 0);
 	assert_int_equal(u.node, rk_fdt_stdout(&t));
-	assert_int_equal(u.node, fdt_path_offset(tree[T_RV],
-	                                         "/soc/serial@10000000"));
+	assert_int_equal(u.node,
+	                 fdt_path_offset(tree[T_RV], "/soc/serial@10000000"));
 	assert_int_equal(u.base, 0x10000000u);
 	assert_int_equal(u.size, 0x100u);
 	assert_int_equal(u.reg_shift, 0);
@@ -336,7 +344,7 @@ static void test_qemu_riscv64(void **state)
 	assert_int_equal(rk_fdt_plic(&t, 0, 9, &p), 0);
 	assert_int_equal(p.base, 0x0c000000u);
 	assert_int_equal(p.context, 1); /* hart 0: M is 0, S is 1 */
-	assert_int_equal(p.ndev, 96); /* QEMU 7.2 virt: 0x60 sources */
+	assert_int_equal(p.ndev, 96);   /* QEMU 7.2 virt: 0x60 sources */
 	uint32_t lnd;
 	memcpy(&lnd, fdt_getprop(tree[T_RV], p.node, "riscv,ndev", NULL), 4);
 	assert_int_equal(p.ndev, fdt32_to_cpu(lnd));
@@ -364,16 +372,16 @@ static void test_qemu_riscv64_initrd(void **state)
 	assert_int_equal(rk_fdt_initrd(&t, &s, &e), 0);
 	int c = fdt_path_offset(tree[T_RVI], "/chosen");
 	int len;
-	const void *ps = fdt_getprop(tree[T_RVI], c, "linux,initrd-start",
-	                             &len);
+	const void *ps =
+	    fdt_getprop(tree[T_RVI], c, "linux,initrd-start", &len);
 	assert_non_null(ps);
 	assert_int_equal(s, rd_cells(ps, len / 4));
 	assert_int_equal(e - s, 4096);
 	const char *args = rk_fdt_bootargs(&t);
 	assert_non_null(args);
 	assert_string_equal(args, "rumpk.test=1 console=ttyS0");
-	assert_string_equal(args, fdt_getprop(tree[T_RVI], c, "bootargs",
-	                                      NULL));
+	assert_string_equal(args,
+	                    fdt_getprop(tree[T_RVI], c, "bootargs", NULL));
 	struct rk_fdt_plic p;
 	assert_int_equal(rk_fdt_plic(&t, 1, 9, &p), 0);
 	assert_int_equal(p.context, 3);
@@ -423,8 +431,8 @@ static void test_visionfive2(void **state)
 
 	/* stdout-path "serial0:115200n8": an alias with options. */
 	int so = rk_fdt_stdout(&t);
-	assert_int_equal(so, fdt_path_offset(tree[T_VF2],
-	                                     "/soc/serial@10000000"));
+	assert_int_equal(so,
+	                 fdt_path_offset(tree[T_VF2], "/soc/serial@10000000"));
 	struct rk_fdt_uart u;
 	assert_int_equal(rk_fdt_console_uart(&t, &u), 0);
 	assert_int_equal(u.node, so);
@@ -473,9 +481,9 @@ static void test_visionfive2(void **state)
 	assert_int_equal(a, 0x40000000u);
 	assert_int_equal(b, 0x40000u);
 	/* The model names the platform. */
-	assert_string_equal(rk_fdt_getprop_str(&t, rk_fdt_path_offset(&t, "/"),
-	                                       "model"),
-	                    "StarFive VisionFive 2 v1.3B");
+	assert_string_equal(
+	    rk_fdt_getprop_str(&t, rk_fdt_path_offset(&t, "/"), "model"),
+	    "StarFive VisionFive 2 v1.3B");
 }
 
 /* Bad values in a well-formed tree give errors, not garbage. */
@@ -488,10 +496,10 @@ static void test_bad_uart_values(void **state)
 		uint32_t val;
 		int want;
 	} cases[] = {
-	        {"reg-io-width", 2, RK_FDT_ERR_BADVALUE},
-	        {"reg-io-width", 8, RK_FDT_ERR_BADVALUE},
-	        {"reg-shift", 5, RK_FDT_ERR_BADVALUE},
-	        {"reg-shift", 2, 0},
+	    {"reg-io-width", 2, RK_FDT_ERR_BADVALUE},
+	    {"reg-io-width", 8, RK_FDT_ERR_BADVALUE},
+	    {"reg-shift", 5, RK_FDT_ERR_BADVALUE},
+	    {"reg-shift", 2, 0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(fdt_create(buf, sizeof(buf)), 0);
@@ -500,14 +508,12 @@ static void test_bad_uart_values(void **state)
 		assert_int_equal(fdt_property_u32(buf, "#address-cells", 1), 0);
 		assert_int_equal(fdt_property_u32(buf, "#size-cells", 1), 0);
 		assert_int_equal(fdt_begin_node(buf, "serial@1000"), 0);
-		assert_int_equal(fdt_property_string(buf, "compatible",
-		                                     "ns16550a"),
-		                 0);
+		assert_int_equal(
+		    fdt_property_string(buf, "compatible", "ns16550a"), 0);
 		uint32_t reg[2] = {cpu_to_fdt32(0x1000), cpu_to_fdt32(0x100)};
 		assert_int_equal(fdt_property(buf, "reg", reg, sizeof(reg)), 0);
-		assert_int_equal(fdt_property_u32(buf, cases[i].prop,
-		                                  cases[i].val),
-		                 0);
+		assert_int_equal(
+		    fdt_property_u32(buf, cases[i].prop, cases[i].val), 0);
 		assert_int_equal(fdt_end_node(buf), 0);
 		assert_int_equal(fdt_end_node(buf), 0);
 		assert_int_equal(fdt_finish(buf), 0);
@@ -521,9 +527,8 @@ static void test_bad_uart_values(void **state)
 	assert_int_equal(fdt_finish_reservemap(buf), 0);
 	assert_int_equal(fdt_begin_node(buf, ""), 0);
 	assert_int_equal(fdt_begin_node(buf, "serial@0"), 0);
-	assert_int_equal(fdt_property_string(buf, "compatible",
-	                                     "snps,dw-apb-uart"),
-	                 0);
+	assert_int_equal(
+	    fdt_property_string(buf, "compatible", "snps,dw-apb-uart"), 0);
 	uint32_t reg[3] = {0, cpu_to_fdt32(0x10000000), cpu_to_fdt32(0x100)};
 	assert_int_equal(fdt_property(buf, "reg", reg, sizeof(reg)), 0);
 	assert_int_equal(fdt_property(buf, "reg-shift", "\0\2", 2), 0);
@@ -620,8 +625,7 @@ static void test_malformed(void **state)
 	for (int i = 0; i <= RK_FDT_MAX_DEPTH; i++)
 		assert_int_equal(fdt_end_node(deep), 0);
 	assert_int_equal(fdt_finish(deep), 0);
-	assert_int_equal(rk_fdt_init(&t, deep, sizeof(deep)),
-	                 RK_FDT_ERR_DEPTH);
+	assert_int_equal(rk_fdt_init(&t, deep, sizeof(deep)), RK_FDT_ERR_DEPTH);
 
 	/* Every error has its own message. */
 	for (int e = RK_FDT_ERR_NULL; e >= RK_FDT_ERR_BADPATH; e--)
@@ -746,9 +750,15 @@ static void test_fuzz_bitflips(void **state)
 				uint64_t x = rng();
 				size_t at;
 				switch (x % 8) {
-				case 0: at = (size_t)(x >> 8) % 40; break;
-				case 1: at = (size_t)(x >> 8) % n; break;
-				default: at = so + (size_t)(x >> 8) % ss; break;
+				case 0:
+					at = (size_t)(x >> 8) % 40;
+					break;
+				case 1:
+					at = (size_t)(x >> 8) % n;
+					break;
+				default:
+					at = so + (size_t)(x >> 8) % ss;
+					break;
 				}
 				m[at] ^= (uint8_t)(1u << ((x >> 40) % 8));
 			}
@@ -765,8 +775,9 @@ static void test_fuzz_bitflips(void **state)
 int main(int argc, char **argv)
 {
 	if (argc != 1 + NTREES) {
-		fprintf(stderr, "usage: %s RISCV.dtb RISCV-INITRD.dtb "
-		                "AARCH64.dtb VISIONFIVE2.dtb\n",
+		fprintf(stderr,
+		        "usage: %s RISCV.dtb RISCV-INITRD.dtb "
+		        "AARCH64.dtb VISIONFIVE2.dtb\n",
 		        argv[0]);
 		return 2;
 	}
@@ -775,22 +786,23 @@ int main(int argc, char **argv)
 		tree[i] = read_file(tree_path[i], &tree_len[i]);
 		if (!tree[i] || tree_len[i] < 40 ||
 		    fdt_totalsize(tree[i]) != tree_len[i]) {
-			fprintf(stderr, "test_fdt: %s: unreadable or not a "
-			                "packed DTB\n",
+			fprintf(stderr,
+			        "test_fdt: %s: unreadable or not a "
+			        "packed DTB\n",
 			        tree_path[i]);
 			return 2;
 		}
 	}
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_walk_matches_libfdt),
-	        cmocka_unit_test(test_qemu_riscv64),
-	        cmocka_unit_test(test_qemu_riscv64_initrd),
-	        cmocka_unit_test(test_qemu_aarch64),
-	        cmocka_unit_test(test_visionfive2),
-	        cmocka_unit_test(test_bad_uart_values),
-	        cmocka_unit_test(test_malformed),
-	        cmocka_unit_test(test_fuzz_truncations),
-	        cmocka_unit_test(test_fuzz_bitflips),
+	    cmocka_unit_test(test_walk_matches_libfdt),
+	    cmocka_unit_test(test_qemu_riscv64),
+	    cmocka_unit_test(test_qemu_riscv64_initrd),
+	    cmocka_unit_test(test_qemu_aarch64),
+	    cmocka_unit_test(test_visionfive2),
+	    cmocka_unit_test(test_bad_uart_values),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_fuzz_truncations),
+	    cmocka_unit_test(test_fuzz_bitflips),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	for (int i = 0; i < NTREES; i++)

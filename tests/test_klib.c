@@ -16,12 +16,12 @@
 #pragma GCC diagnostic ignored "-Wformat-overflow"
 #endif
 
-#define FMT(expect, ...)                                                      \
-	do {                                                                  \
-		char b[128];                                                  \
-		int n = rk_snprintf(b, sizeof(b), __VA_ARGS__);               \
-		assert_string_equal(b, expect);                               \
-		assert_int_equal(n, (int)strlen(expect));                     \
+#define FMT(expect, ...)                                                       \
+	do {                                                                   \
+		char b[128];                                                   \
+		int n = rk_snprintf(b, sizeof(b), __VA_ARGS__);                \
+		assert_string_equal(b, expect);                                \
+		assert_int_equal(n, (int)strlen(expect));                      \
 	} while (0)
 
 static void test_printf_conversions(void **state)
@@ -80,7 +80,8 @@ static void test_mem(void **state)
 		for (int len = 0; len < 40; len++) {
 			memset(b, 0xee, sizeof(b));
 			rk_memcpy(b + off, a + (7 - off), (size_t)len);
-			assert_memory_equal(b + off, a + (7 - off), (size_t)len);
+			assert_memory_equal(b + off, a + (7 - off),
+			                    (size_t)len);
 			assert_int_equal(b[off + len], 0xee);
 		}
 	}
@@ -121,11 +122,11 @@ static void test_str(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_printf_conversions),
-	        cmocka_unit_test(test_printf_width),
-	        cmocka_unit_test(test_printf_truncation),
-	        cmocka_unit_test(test_mem),
-	        cmocka_unit_test(test_str),
+	    cmocka_unit_test(test_printf_conversions),
+	    cmocka_unit_test(test_printf_width),
+	    cmocka_unit_test(test_printf_truncation),
+	    cmocka_unit_test(test_mem),
+	    cmocka_unit_test(test_str),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

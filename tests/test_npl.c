@@ -88,20 +88,47 @@ static void test_good_image(void **state)
 	assert_memory_equal(img, again, len);
 }
 
-static void m_magic(uint8_t *i) { i[3] = 'X'; }
-static void m_version(uint8_t *i) { i[RK_NPL_OFF_VERSION] = 2; }
-static void m_version0(uint8_t *i) { i[RK_NPL_OFF_VERSION] = 0; }
+static void m_magic(uint8_t *i)
+{
+	i[3] = 'X';
+}
+static void m_version(uint8_t *i)
+{
+	i[RK_NPL_OFF_VERSION] = 2;
+}
+static void m_version0(uint8_t *i)
+{
+	i[RK_NPL_OFF_VERSION] = 0;
+}
 static void m_arch_other(uint8_t *i)
 {
-	i[RK_NPL_OFF_ARCH] = RK_ARCH_SELF == RK_ARCH_X86_64 ? RK_ARCH_AARCH64
-	                                                    : RK_ARCH_X86_64;
+	i[RK_NPL_OFF_ARCH] =
+	    RK_ARCH_SELF == RK_ARCH_X86_64 ? RK_ARCH_AARCH64 : RK_ARCH_X86_64;
 }
-static void m_arch_unknown(uint8_t *i) { i[RK_NPL_OFF_ARCH] = 0x12; }
-static void m_flags_lo(uint8_t *i) { i[RK_NPL_OFF_FLAGS] = 1; }
-static void m_flags_hi(uint8_t *i) { i[RK_NPL_OFF_FLAGS + 1] = 0x80; }
-static void m_reserved_first(uint8_t *i) { i[RK_NPL_OFF_RESERVED] = 1; }
-static void m_reserved_last(uint8_t *i) { i[RK_NPL_OFF_RESERVED + 47] = 0xff; }
-static void m_size_zero(uint8_t *i) { rk_put_le64(i + RK_NPL_OFF_BODY_SIZE, 0); }
+static void m_arch_unknown(uint8_t *i)
+{
+	i[RK_NPL_OFF_ARCH] = 0x12;
+}
+static void m_flags_lo(uint8_t *i)
+{
+	i[RK_NPL_OFF_FLAGS] = 1;
+}
+static void m_flags_hi(uint8_t *i)
+{
+	i[RK_NPL_OFF_FLAGS + 1] = 0x80;
+}
+static void m_reserved_first(uint8_t *i)
+{
+	i[RK_NPL_OFF_RESERVED] = 1;
+}
+static void m_reserved_last(uint8_t *i)
+{
+	i[RK_NPL_OFF_RESERVED + 47] = 0xff;
+}
+static void m_size_zero(uint8_t *i)
+{
+	rk_put_le64(i + RK_NPL_OFF_BODY_SIZE, 0);
+}
 static void m_size_long(uint8_t *i)
 {
 	rk_put_le64(i + RK_NPL_OFF_BODY_SIZE, BODY_LEN + 1);
@@ -132,21 +159,54 @@ struct rule_case {
 };
 
 static const struct rule_case rules[] = {
-        {"magic", m_magic, RK_NPL_ERR_MAGIC, {"magic", "7f 4e 50 58", "7f 4e 50 4c"}},
-        {"version2", m_version, RK_NPL_ERR_VERSION, {"version", "held 2", "expected 1"}},
-        {"version0", m_version0, RK_NPL_ERR_VERSION, {"version", "held 0", "expected 1"}},
-        {"arch", m_arch_other, RK_NPL_ERR_ARCH, {"arch", "held 0x", "expected 0x"}},
-        {"arch?", m_arch_unknown, RK_NPL_ERR_ARCH, {"arch", "0x12", "unknown"}},
-        {"flags", m_flags_lo, RK_NPL_ERR_FLAGS, {"flags", "0x0001", "0x0000"}},
-        {"flags hi", m_flags_hi, RK_NPL_ERR_FLAGS, {"flags", "0x8000", "0x0000"}},
-        {"reserved", m_reserved_first, RK_NPL_ERR_RESERVED, {"reserved", "byte 0 (offset 80)", "0x01"}},
-        {"reserved", m_reserved_last, RK_NPL_ERR_RESERVED, {"reserved", "byte 47 (offset 127)", "0xff"}},
-        {"size0", m_size_zero, RK_NPL_ERR_BODY_SIZE, {"body_size", "held 0", "at least 1"}},
-        {"size+1", m_size_long, RK_NPL_ERR_BODY_SIZE, {"body_size", "held 41", "expected 40"}},
-        {"size-1", m_size_short, RK_NPL_ERR_BODY_SIZE, {"body_size", "held 39", "expected 40"}},
-        {"wrap", m_size_wrap, RK_NPL_ERR_BODY_SIZE, {"body_size", "18446744073709551515", "limit"}},
-        {"max", m_size_max, RK_NPL_ERR_BODY_SIZE, {"body_size", "18446744073709551615", "limit"}},
-        {"limit", m_size_limit, RK_NPL_ERR_BODY_SIZE, {"body_size", "16777217", "16777216"}},
+    {"magic",
+     m_magic,
+     RK_NPL_ERR_MAGIC,
+     {"magic", "7f 4e 50 58", "7f 4e 50 4c"}},
+    {"version2",
+     m_version,
+     RK_NPL_ERR_VERSION,
+     {"version", "held 2", "expected 1"}},
+    {"version0",
+     m_version0,
+     RK_NPL_ERR_VERSION,
+     {"version", "held 0", "expected 1"}},
+    {"arch", m_arch_other, RK_NPL_ERR_ARCH, {"arch", "held 0x", "expected 0x"}},
+    {"arch?", m_arch_unknown, RK_NPL_ERR_ARCH, {"arch", "0x12", "unknown"}},
+    {"flags", m_flags_lo, RK_NPL_ERR_FLAGS, {"flags", "0x0001", "0x0000"}},
+    {"flags hi", m_flags_hi, RK_NPL_ERR_FLAGS, {"flags", "0x8000", "0x0000"}},
+    {"reserved",
+     m_reserved_first,
+     RK_NPL_ERR_RESERVED,
+     {"reserved", "byte 0 (offset 80)", "0x01"}},
+    {"reserved",
+     m_reserved_last,
+     RK_NPL_ERR_RESERVED,
+     {"reserved", "byte 47 (offset 127)", "0xff"}},
+    {"size0",
+     m_size_zero,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "held 0", "at least 1"}},
+    {"size+1",
+     m_size_long,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "held 41", "expected 40"}},
+    {"size-1",
+     m_size_short,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "held 39", "expected 40"}},
+    {"wrap",
+     m_size_wrap,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "18446744073709551515", "limit"}},
+    {"max",
+     m_size_max,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "18446744073709551615", "limit"}},
+    {"limit",
+     m_size_limit,
+     RK_NPL_ERR_BODY_SIZE,
+     {"body_size", "16777217", "16777216"}},
 };
 
 static void test_each_rule_broken(void **state)
@@ -293,14 +353,14 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_good_image),
-	        cmocka_unit_test(test_each_rule_broken),
-	        cmocka_unit_test(test_order_of_checks),
-	        cmocka_unit_test(test_signature_failures),
-	        cmocka_unit_test(test_keyrings),
-	        cmocka_unit_test(test_truncations),
-	        cmocka_unit_test(test_policy_limit_and_any_arch),
-	        cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_good_image),
+	    cmocka_unit_test(test_each_rule_broken),
+	    cmocka_unit_test(test_order_of_checks),
+	    cmocka_unit_test(test_signature_failures),
+	    cmocka_unit_test(test_keyrings),
+	    cmocka_unit_test(test_truncations),
+	    cmocka_unit_test(test_policy_limit_and_any_arch),
+	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -24,7 +24,7 @@
 #define RK_PMM_MAX_BYTES (16ull << 20) /* 4096 pages */
 #include "../native/common/pmm.c"
 
-#define PG ((uint64_t)RK_PMM_PAGE)
+#define PG          ((uint64_t)RK_PMM_PAGE)
 #define ARENA_PAGES 6000 /* more than the capacity, for the limit test */
 
 static uint8_t *arena;
@@ -101,12 +101,12 @@ static void test_add_ranges(void **state)
 {
 	(void)state;
 	rk_pmm_add_range(at(1000), 1000 * PG);
-	rk_pmm_add_range(at(0) + 100, 600 * PG);    /* pages 1..599 */
-	rk_pmm_add_range(at(500), 800 * PG);        /* adds 600..999 only */
-	rk_pmm_add_range(at(2500) + 1, PG);         /* no whole page */
-	rk_pmm_add_range(at(2600), PG - 1);         /* no whole page */
+	rk_pmm_add_range(at(0) + 100, 600 * PG); /* pages 1..599 */
+	rk_pmm_add_range(at(500), 800 * PG);     /* adds 600..999 only */
+	rk_pmm_add_range(at(2500) + 1, PG);      /* no whole page */
+	rk_pmm_add_range(at(2600), PG - 1);      /* no whole page */
 	rk_pmm_add_range(at(2700), 0);
-	rk_pmm_add_range(at(1200), 10 * PG);        /* all known already */
+	rk_pmm_add_range(at(1200), 10 * PG); /* all known already */
 	assert_int_equal(rk_pmm_total_count(), 1999);
 	assert_int_equal(rk_pmm_free_count(), 1999);
 
@@ -130,11 +130,11 @@ static void test_reserve(void **state)
 {
 	(void)state;
 	rk_pmm_add_range(at(0), 100 * PG);
-	rk_pmm_reserve(at(10) + 5, 2);          /* one byte range: page 10 */
-	rk_pmm_reserve(at(19) + PG - 1, 2);     /* straddles 19 and 20 */
-	rk_pmm_reserve(at(50), 0);              /* nothing */
-	rk_pmm_reserve(at(200), 10 * PG);       /* unmanaged: ignored */
-	rk_pmm_reserve(at(10), PG);             /* again: counted once */
+	rk_pmm_reserve(at(10) + 5, 2);      /* one byte range: page 10 */
+	rk_pmm_reserve(at(19) + PG - 1, 2); /* straddles 19 and 20 */
+	rk_pmm_reserve(at(50), 0);          /* nothing */
+	rk_pmm_reserve(at(200), 10 * PG);   /* unmanaged: ignored */
+	rk_pmm_reserve(at(10), PG);         /* again: counted once */
 	assert_int_equal(rk_pmm_total_count(), 100);
 	assert_int_equal(rk_pmm_free_count(), 97);
 
@@ -163,17 +163,17 @@ static void test_contiguous_zeroed(void **state)
 	rk_pmm_add_range(at(0), 300 * PG);
 	rk_pmm_reserve(at(5), PG); /* runs: 0..4, 6..299 */
 	uint8_t *a = rk_pmm_alloc_pages(5);
-	assert_ptr_equal(a, arena);              /* first fit */
+	assert_ptr_equal(a, arena); /* first fit */
 	assert_true(all_zero(a, 5 * PG));
 	uint8_t *b = rk_pmm_alloc_pages(6);
-	assert_ptr_equal(b, arena + 6 * PG);     /* skips the reserved page */
+	assert_ptr_equal(b, arena + 6 * PG); /* skips the reserved page */
 	assert_true(all_zero(b, 6 * PG));
 	/* A run longer than 64 pages crosses bitmap words. */
 	uint8_t *c = rk_pmm_alloc_pages(200);
 	assert_ptr_equal(c, arena + 12 * PG);
 	assert_true(all_zero(c, 200 * PG));
 	assert_int_equal(rk_pmm_free_count(), 299 - 211);
-	assert_null(rk_pmm_alloc_pages(89));     /* only 88 left */
+	assert_null(rk_pmm_alloc_pages(89)); /* only 88 left */
 	uint8_t *d = rk_pmm_alloc_pages(88);
 	assert_ptr_equal(d, arena + 212 * PG);
 
@@ -194,7 +194,7 @@ static void test_runs_and_ranges(void **state)
 	rk_pmm_add_range(at(100), 50 * PG);
 	assert_null(rk_pmm_alloc_pages(60));
 	assert_int_equal(rk_pmm_free_count(), 100);
-	rk_pmm_add_range(at(150), 50 * PG);   /* grows the range at 100 */
+	rk_pmm_add_range(at(150), 50 * PG); /* grows the range at 100 */
 	uint8_t *p = rk_pmm_alloc_pages(100);
 	assert_ptr_equal(p, arena + 100 * PG);
 	assert_null(rk_pmm_alloc_pages(51));
@@ -226,7 +226,7 @@ static void test_exhaustion_and_free(void **state)
 	for (int i = 0; i < 128; i += 2)
 		rk_pmm_free_pages(pages[i], 1);
 	assert_int_equal(rk_pmm_free_count(), 64);
-	assert_null(rk_pmm_alloc_pages(2));     /* fragmented: no pair */
+	assert_null(rk_pmm_alloc_pages(2)); /* fragmented: no pair */
 	rk_pmm_free_pages(pages[1], 1);
 	assert_ptr_equal(rk_pmm_alloc_pages(3), pages[0]);
 }
@@ -258,7 +258,7 @@ static void test_capacity(void **state)
 
 	setup(NULL);
 	for (size_t i = 0; i < RK_PMM_MAX_RANGES + 4; i++)
-		rk_pmm_add_range(at(2 * i), PG);   /* never adjacent */
+		rk_pmm_add_range(at(2 * i), PG); /* never adjacent */
 	assert_int_equal(rk_pmm_total_count(), RK_PMM_MAX_RANGES);
 	for (size_t i = 0; i < RK_PMM_MAX_RANGES; i++)
 		assert_ptr_equal(rk_pmm_alloc_pages(1), arena + 2 * i * PG);
@@ -388,7 +388,10 @@ static void test_random_against_model(void **state)
 	assert_int_equal(rk_pmm_free_count(), model_free);
 	assert_int_equal(rk_pmm_total_count(), 1999 + 800);
 
-	static struct { uint8_t *p; size_t n; } live[4000];
+	static struct {
+		uint8_t *p;
+		size_t n;
+	} live[4000];
 	size_t nlive = 0, refused = 0;
 	srand(20261124);
 	for (int it = 0; it < 50000; it++) {
@@ -404,7 +407,8 @@ static void test_random_against_model(void **state)
 			size_t n = 1 + (size_t)rand() % (rand() % 8 ? 4 : 120);
 			uint8_t *p = rk_pmm_alloc_pages(n);
 			if (!p) {
-				/* Refused: no range may have a free run of n. */
+				/* Refused: no range may have a free run of n.
+				 */
 				assert_false(model_has_run(1, 1000, n));
 				assert_false(model_has_run(1000, 2000, n));
 				assert_false(model_has_run(2200, 3000, n));
@@ -444,19 +448,19 @@ int main(void)
 	if (!arena)
 		return 1;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_empty, setup),
-		cmocka_unit_test_setup(test_add_ranges, setup),
-		cmocka_unit_test_setup(test_reserve, setup),
-		cmocka_unit_test_setup(test_reserve_before_add, setup),
-		cmocka_unit_test_setup(test_contiguous_zeroed, setup),
-		cmocka_unit_test_setup(test_runs_and_ranges, setup),
-		cmocka_unit_test_setup(test_zero_and_too_many, setup),
-		cmocka_unit_test_setup(test_exhaustion_and_free, setup),
-		cmocka_unit_test_setup(test_free_sub_runs, setup),
-		cmocka_unit_test_setup(test_capacity, setup),
-		cmocka_unit_test_setup(test_add_wraps, setup),
-		cmocka_unit_test_setup(test_bad_free_panics, setup),
-		cmocka_unit_test_setup(test_random_against_model, setup),
+	    cmocka_unit_test_setup(test_empty, setup),
+	    cmocka_unit_test_setup(test_add_ranges, setup),
+	    cmocka_unit_test_setup(test_reserve, setup),
+	    cmocka_unit_test_setup(test_reserve_before_add, setup),
+	    cmocka_unit_test_setup(test_contiguous_zeroed, setup),
+	    cmocka_unit_test_setup(test_runs_and_ranges, setup),
+	    cmocka_unit_test_setup(test_zero_and_too_many, setup),
+	    cmocka_unit_test_setup(test_exhaustion_and_free, setup),
+	    cmocka_unit_test_setup(test_free_sub_runs, setup),
+	    cmocka_unit_test_setup(test_capacity, setup),
+	    cmocka_unit_test_setup(test_add_wraps, setup),
+	    cmocka_unit_test_setup(test_bad_free_panics, setup),
+	    cmocka_unit_test_setup(test_random_against_model, setup),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	free(arena);

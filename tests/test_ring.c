@@ -19,16 +19,20 @@ static void test_init_rejects_bad_args(void **state)
 	struct rk_ring r;
 	uint64_t slots[CAP];
 	_Atomic uint64_t lap[CAP];
-	assert_int_equal(rk_ring_init(&r, slots, 8, 6, RK_RING_SP, 0, NULL), -1);
-	assert_int_equal(rk_ring_init(&r, slots, 8, 1, RK_RING_SP, 0, NULL), -1);
+	assert_int_equal(rk_ring_init(&r, slots, 8, 6, RK_RING_SP, 0, NULL),
+	                 -1);
+	assert_int_equal(rk_ring_init(&r, slots, 8, 1, RK_RING_SP, 0, NULL),
+	                 -1);
 	assert_int_equal(rk_ring_init(&r, slots, 0, CAP, RK_RING_SP, 0, NULL),
 	                 -1);
 	assert_int_equal(rk_ring_init(&r, NULL, 8, CAP, RK_RING_SP, 0, NULL),
 	                 -1);
 	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, RK_RING_MP, 0, NULL),
 	                 -1);
-	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, RK_RING_MP, 0, lap), 0);
-	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, 0, NULL), 0);
+	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, RK_RING_MP, 0, lap),
+	                 0);
+	assert_int_equal(rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, 0, NULL),
+	                 0);
 	assert_int_equal(rk_ring_capacity(&r), CAP);
 }
 
@@ -58,8 +62,8 @@ static void run_sequence(enum rk_ring_mode mode)
 		assert_int_equal(got, n); /* the whole batch at once */
 		for (uint64_t i = 0; i < got; i++)
 			assert_int_equal(
-			        *(uint64_t *)rk_ring_slot(&r, first + i),
-			        next_expected++);
+			    *(uint64_t *)rk_ring_slot(&r, first + i),
+			    next_expected++);
 		rk_ring_release(&c, got);
 	}
 }
@@ -84,8 +88,7 @@ static void test_gating_by_slowest(void **state)
 	struct rk_ring_consumer fast, slow;
 
 	assert_int_equal(
-	        rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, RK_WAIT_SPIN, NULL),
-	        0);
+	    rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, RK_WAIT_SPIN, NULL), 0);
 	assert_int_equal(rk_ring_attach(&r, &fast), 0);
 	assert_int_equal(rk_ring_attach(&r, &slow), 0);
 	assert_true(rk_ring_try_claim(&r, CAP, &seq));
@@ -115,8 +118,7 @@ static void test_mp_out_of_order_publish(void **state)
 	struct rk_ring_consumer c;
 
 	assert_int_equal(
-	        rk_ring_init(&r, slots, 8, CAP, RK_RING_MP, RK_WAIT_SPIN, lap),
-	        0);
+	    rk_ring_init(&r, slots, 8, CAP, RK_RING_MP, RK_WAIT_SPIN, lap), 0);
 	assert_int_equal(rk_ring_attach(&r, &c), 0);
 	assert_true(rk_ring_try_claim(&r, 2, &a));
 	assert_true(rk_ring_try_claim(&r, 2, &b));
@@ -136,8 +138,7 @@ static void test_send_recv_copy(void **state)
 	struct rk_ring_consumer c;
 
 	assert_int_equal(
-	        rk_ring_init(&r, slots, 16, 4, RK_RING_SP, RK_WAIT_SPIN, NULL),
-	        0);
+	    rk_ring_init(&r, slots, 16, 4, RK_RING_SP, RK_WAIT_SPIN, NULL), 0);
 	assert_int_equal(rk_ring_attach(&r, &c), 0);
 	assert_int_equal(rk_ring_send(&r, "0123456789abcdefX", 17), -1);
 	assert_int_equal(rk_ring_send(&r, "hi", 3), 0);
@@ -153,8 +154,7 @@ static void test_attach_limit(void **state)
 	uint64_t slots[CAP];
 	struct rk_ring_consumer c[RK_RING_MAX_CONSUMERS + 1];
 	assert_int_equal(
-	        rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, RK_WAIT_SPIN, NULL),
-	        0);
+	    rk_ring_init(&r, slots, 8, CAP, RK_RING_SP, RK_WAIT_SPIN, NULL), 0);
 	for (int i = 0; i < RK_RING_MAX_CONSUMERS; i++)
 		assert_int_equal(rk_ring_attach(&r, &c[i]), 0);
 	assert_int_equal(rk_ring_attach(&r, &c[RK_RING_MAX_CONSUMERS]), -1);
@@ -163,13 +163,13 @@ static void test_attach_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_init_rejects_bad_args),
-	        cmocka_unit_test(test_sp_sequence),
-	        cmocka_unit_test(test_mp_sequence),
-	        cmocka_unit_test(test_gating_by_slowest),
-	        cmocka_unit_test(test_mp_out_of_order_publish),
-	        cmocka_unit_test(test_send_recv_copy),
-	        cmocka_unit_test(test_attach_limit),
+	    cmocka_unit_test(test_init_rejects_bad_args),
+	    cmocka_unit_test(test_sp_sequence),
+	    cmocka_unit_test(test_mp_sequence),
+	    cmocka_unit_test(test_gating_by_slowest),
+	    cmocka_unit_test(test_mp_out_of_order_publish),
+	    cmocka_unit_test(test_send_recv_copy),
+	    cmocka_unit_test(test_attach_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

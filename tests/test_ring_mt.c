@@ -16,10 +16,10 @@
 
 #include <rumpk/ring.h>
 
-#define CAP       256
-#define PER_PROD  100000ull
-#define MAX_PROD  4
-#define MAX_CONS  2
+#define CAP      256
+#define PER_PROD 100000ull
+#define MAX_PROD 4
+#define MAX_CONS 2
 
 struct msg {
 	uint32_t producer;
@@ -49,7 +49,7 @@ static void *producer(void *p)
 	uint64_t i = 0;
 	while (i < PER_PROD) {
 		uint32_t n = (uint32_t)(w->batch < PER_PROD - i ? w->batch
-		                                                 : PER_PROD - i);
+		                                                : PER_PROD - i);
 		uint64_t seq;
 		/* More threads than cores: give the core away while the ring
 		 * is full instead of spinning out the time slice. */
@@ -172,11 +172,11 @@ static void test_mpmc_batch(void **s)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_spsc),
-	        cmocka_unit_test(test_spsc_batch),
-	        cmocka_unit_test(test_sp_two_consumers),
-	        cmocka_unit_test(test_mpsc),
-	        cmocka_unit_test(test_mpmc_batch),
+	    cmocka_unit_test(test_spsc),
+	    cmocka_unit_test(test_spsc_batch),
+	    cmocka_unit_test(test_sp_two_consumers),
+	    cmocka_unit_test(test_mpsc),
+	    cmocka_unit_test(test_mpmc_batch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,8 +105,8 @@ static void sleeper(void *arg)
 static void test_sleep_order_and_accuracy(void **state)
 {
 	(void)state;
-	struct sleeper s[] = {{3000000, 'c', 0}, {1000000, 'a', 0},
-	                      {2000000, 'b', 0}};
+	struct sleeper s[] = {
+	    {3000000, 'c', 0}, {1000000, 'a', 0}, {2000000, 'b', 0}};
 	for (int i = 0; i < 3; i++)
 		rk_fiber_spawn("sleeper", RK_PRIO_NORMAL, sleeper, &s[i], 0,
 		               false);
@@ -188,9 +188,9 @@ static void joiner(void *arg)
 {
 	(void)arg;
 	struct rk_fiber *a =
-	        rk_fiber_spawn("a", RK_PRIO_NORMAL, exits_early, NULL, 0, true);
+	    rk_fiber_spawn("a", RK_PRIO_NORMAL, exits_early, NULL, 0, true);
 	struct rk_fiber *b =
-	        rk_fiber_spawn("b", RK_PRIO_NORMAL, returns, NULL, 0, true);
+	    rk_fiber_spawn("b", RK_PRIO_NORMAL, returns, NULL, 0, true);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_int_equal(rk_fiber_join(a), 7);
@@ -225,29 +225,28 @@ static void test_fiber_table_limit(void **state)
 {
 	(void)state;
 	unsigned n = 0;
-	while (rk_fiber_spawn("f", RK_PRIO_NORMAL, returns, NULL, 16384,
-	                      false))
+	while (rk_fiber_spawn("f", RK_PRIO_NORMAL, returns, NULL, 16384, false))
 		n++;
 	assert_int_equal(n, RK_MAX_FIBERS);
 	assert_int_equal(rk_sched_run(), 0);
 	/* Exited fibers give their slots back. */
-	assert_non_null(rk_fiber_spawn("again", RK_PRIO_NORMAL, returns, NULL,
-	                               0, false));
+	assert_non_null(
+	    rk_fiber_spawn("again", RK_PRIO_NORMAL, returns, NULL, 0, false));
 	assert_int_equal(rk_sched_run(), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test_setup(test_round_robin, setup),
-	        cmocka_unit_test_setup(test_priorities, setup),
-	        cmocka_unit_test_setup(test_yield_is_strict, setup),
-	        cmocka_unit_test_setup(test_sleep_order_and_accuracy, setup),
-	        cmocka_unit_test_setup(test_waitq, setup),
-	        cmocka_unit_test_setup(test_waitq_timeout, setup),
-	        cmocka_unit_test_setup(test_join, setup),
-	        cmocka_unit_test_setup(test_deadlock_detected, setup),
-	        cmocka_unit_test_setup(test_fiber_table_limit, setup),
+	    cmocka_unit_test_setup(test_round_robin, setup),
+	    cmocka_unit_test_setup(test_priorities, setup),
+	    cmocka_unit_test_setup(test_yield_is_strict, setup),
+	    cmocka_unit_test_setup(test_sleep_order_and_accuracy, setup),
+	    cmocka_unit_test_setup(test_waitq, setup),
+	    cmocka_unit_test_setup(test_waitq_timeout, setup),
+	    cmocka_unit_test_setup(test_join, setup),
+	    cmocka_unit_test_setup(test_deadlock_detected, setup),
+	    cmocka_unit_test_setup(test_fiber_table_limit, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,7 +63,8 @@ static size_t load_vectors(struct vec **out)
 		char *sp, *dg;
 		size_t mlen, dlen;
 
-		while (got > 0 && (line[got - 1] == '\n' || line[got - 1] == '\r'))
+		while (got > 0 &&
+		       (line[got - 1] == '\n' || line[got - 1] == '\r'))
 			line[--got] = 0;
 		if (got == 0 || line[0] == '#')
 			continue;
@@ -86,7 +87,7 @@ static size_t load_vectors(struct vec **out)
 			v[n].msg = malloc(mlen / 2 + 1);
 			assert_non_null(v[n].msg);
 			assert_true(hex_decode(v[n].msg, line, mlen) ==
-				    (long)(mlen / 2));
+			            (long)(mlen / 2));
 			v[n].len = mlen / 2;
 		}
 		dlen = strlen(dg);
@@ -150,7 +151,8 @@ static void test_vectors_streaming(void **state)
 
 			rk_sha512_init(&ctx);
 			while (off < v[i].len) {
-				/* vary the chunk a little: chunk, chunk+1, ... */
+				/* vary the chunk a little: chunk, chunk+1, ...
+				 */
 				size_t step = chunks[c] + (k++ % 3);
 
 				if (step > v[i].len - off)

@@ -60,8 +60,8 @@ static void test_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_vectors),
-	        cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_ids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,9 +29,19 @@
 
 /* 16550 register numbers and bits (National Semiconductor PC16550D
  * data sheet; the DesignWare APB UART data book uses the same). */
-enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, FCR = 2, LCR = 3,
-       MCR = 4, LSR = 5, NREGS = 8 };
-#define LSR_DR 0x01u
+enum {
+	RBR = 0,
+	THR = 0,
+	DLL = 0,
+	IER = 1,
+	DLM = 1,
+	FCR = 2,
+	LCR = 3,
+	MCR = 4,
+	LSR = 5,
+	NREGS = 8
+};
+#define LSR_DR   0x01u
 #define LSR_THRE 0x20u
 #define LCR_DLAB 0x80u
 
@@ -41,8 +51,10 @@ static uint32_t regs32[NREGS + 1];
 static uint8_t regs8[NREGS + 8];
 
 static const struct uart16550 dw = {
-	.base = 0, .reg_shift = 2, .reg_io_width = 4,
-	.access = UART16550_MMIO,
+    .base = 0,
+    .reg_shift = 2,
+    .reg_io_width = 4,
+    .access = UART16550_MMIO,
 };
 
 static struct uart16550 dw_uart(void)
@@ -55,8 +67,10 @@ static struct uart16550 dw_uart(void)
 static struct uart16550 byte_uart(void)
 {
 	struct uart16550 u = {
-		.base = (uintptr_t)&regs8[4], .reg_shift = 0,
-		.reg_io_width = 1, .access = UART16550_MMIO,
+	    .base = (uintptr_t)&regs8[4],
+	    .reg_shift = 0,
+	    .reg_io_width = 1,
+	    .access = UART16550_MMIO,
 	};
 	return u;
 }
@@ -113,18 +127,17 @@ static void test_divisors(void **state)
 	static const struct {
 		uint32_t clk, baud, div;
 	} cases[] = {
-		{24000000, 115200, 13}, {1843200, 115200, 1},
-		{1843200, 9600, 12},    {3686400, 115200, 2},
-		{24000000, 9600, 156},  {100000000, 300, 20833},
-		{1000, 115200, 1},      /* clock too slow: never 0 */
+	    {24000000, 115200, 13}, {1843200, 115200, 1},
+	    {1843200, 9600, 12},    {3686400, 115200, 2},
+	    {24000000, 9600, 156},  {100000000, 300, 20833},
+	    {1000, 115200, 1}, /* clock too slow: never 0 */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		reset(NULL);
 		uart16550_init(&u, cases[i].clk, cases[i].baud);
 		/* DLL is the last write to offset 0; offset 1 ends with
 		 * DLM because IER is written before DLAB is set. */
-		uint32_t div = (regs32[DLL] & 0xff) |
-		               (regs32[DLM] & 0xff) << 8;
+		uint32_t div = (regs32[DLL] & 0xff) | (regs32[DLM] & 0xff) << 8;
 		assert_int_equal(div, cases[i].div);
 	}
 }
@@ -242,14 +255,14 @@ static void test_width_zero_is_byte(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_dw_init_divisor, reset),
-		cmocka_unit_test_setup(test_dw_init_keeps_divisor, reset),
-		cmocka_unit_test_setup(test_divisors, reset),
-		cmocka_unit_test_setup(test_dw_putc_waits_for_thre, reset),
-		cmocka_unit_test_setup(test_dw_getc, reset),
-		cmocka_unit_test_setup(test_dw_rx_irq, reset),
-		cmocka_unit_test_setup(test_byte_stride, reset),
-		cmocka_unit_test_setup(test_width_zero_is_byte, reset),
+	    cmocka_unit_test_setup(test_dw_init_divisor, reset),
+	    cmocka_unit_test_setup(test_dw_init_keeps_divisor, reset),
+	    cmocka_unit_test_setup(test_divisors, reset),
+	    cmocka_unit_test_setup(test_dw_putc_waits_for_thre, reset),
+	    cmocka_unit_test_setup(test_dw_getc, reset),
+	    cmocka_unit_test_setup(test_dw_rx_irq, reset),
+	    cmocka_unit_test_setup(test_byte_stride, reset),
+	    cmocka_unit_test_setup(test_width_zero_is_byte, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

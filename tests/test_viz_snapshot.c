@@ -28,8 +28,10 @@ static int failures;
 
 static uint32_t px(int x, int y)
 {
-	return ((const uint32_t *)img->pixels)[(size_t)y * (size_t)(img->pitch / 4) +
-	                                       (size_t)x] | 0xff000000u;
+	return ((const uint32_t *)
+	            img->pixels)[(size_t)y * (size_t)(img->pitch / 4) +
+	                         (size_t)x] |
+	       0xff000000u;
 }
 
 static int pane_of(const char *name, struct viz_rect *r)
@@ -38,10 +40,10 @@ static int pane_of(const char *name, struct viz_rect *r)
 		const char *name;
 		struct viz_rect r;
 	} panes[] = {
-	        {"console", VIZ_PANE_CONSOLE}, {"fibers", VIZ_PANE_FIBERS},
-	        {"counters", VIZ_PANE_COUNTERS}, {"irq", VIZ_PANE_IRQ},
-	        {"gov", VIZ_PANE_GOV}, {"rings", VIZ_PANE_RINGS},
-	        {"title", VIZ_PANE_TITLE},
+	    {"console", VIZ_PANE_CONSOLE},   {"fibers", VIZ_PANE_FIBERS},
+	    {"counters", VIZ_PANE_COUNTERS}, {"irq", VIZ_PANE_IRQ},
+	    {"gov", VIZ_PANE_GOV},           {"rings", VIZ_PANE_RINGS},
+	    {"title", VIZ_PANE_TITLE},
 	};
 	for (size_t i = 0; i < sizeof(panes) / sizeof(panes[0]); i++)
 		if (!strcmp(panes[i].name, name)) {
@@ -62,8 +64,10 @@ static int text_at(const uint32_t *cps, size_t n, int x, int y)
 	for (size_t i = 0; i < n && !have; i++)
 		for (int r = 0; r < VIZ_GLYPH_H && !have; r++)
 			for (int k = 0; k < VIZ_GLYPH_W && !have; k++)
-				if (viz_font_row(cps[i], (unsigned)r) & (0x10u >> k)) {
-					fg = px(x + (int)i * VIZ_ADV_X + k, y + r);
+				if (viz_font_row(cps[i], (unsigned)r) &
+				    (0x10u >> k)) {
+					fg = px(x + (int)i * VIZ_ADV_X + k,
+					        y + r);
 					have = 1;
 				}
 	if (!have)
@@ -72,8 +76,10 @@ static int text_at(const uint32_t *cps, size_t n, int x, int y)
 		for (int r = 0; r < VIZ_GLYPH_H; r++) {
 			uint8_t bits = viz_font_row(cps[i], (unsigned)r);
 			for (int k = 0; k < VIZ_ADV_X; k++) {
-				int on = k < VIZ_GLYPH_W && (bits & (0x10u >> k));
-				uint32_t p = px(x + (int)i * VIZ_ADV_X + k, y + r);
+				int on =
+				    k < VIZ_GLYPH_W && (bits & (0x10u >> k));
+				uint32_t p =
+				    px(x + (int)i * VIZ_ADV_X + k, y + r);
 				if (on != (p == fg))
 					return 0;
 			}
@@ -150,8 +156,8 @@ int main(int argc, char **argv)
 			i++; /* checks: read after the run */
 	if (!out || i + 1 >= argc) {
 		fprintf(stderr, "usage: test_viz_snapshot --out FILE.bmp "
-		        "[--text PANE:TEXT]... [--live PANE]... "
-		        "[--color PANE:RRGGBB]... -- SIM [ARGS]...\n");
+		                "[--text PANE:TEXT]... [--live PANE]... "
+		                "[--color PANE:RRGGBB]... -- SIM [ARGS]...\n");
 		return 2;
 	}
 	/* The test must not need a display. */
@@ -212,7 +218,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(opt, "--text") && colon) {
 			if (!find_text(r, colon + 1))
-				fail("pane %s does not show '%s'", pname, colon + 1);
+				fail("pane %s does not show '%s'", pname,
+				     colon + 1);
 		} else if (!strcmp(opt, "--live")) {
 			if (live_pixels(r) < 200)
 				fail("pane %s shows no data%s", pname, "");

@@ -26,7 +26,8 @@ uint8_t *hostio_read_file(const char *path, size_t *len, char *err,
 		return NULL;
 	}
 	if ((uint64_t)st.st_size > HOSTIO_MAX_FILE) {
-		snprintf(err, errlen, "%lld bytes, larger than the %u-byte limit",
+		snprintf(err, errlen,
+		         "%lld bytes, larger than the %u-byte limit",
 		         (long long)st.st_size, HOSTIO_MAX_FILE);
 		close(fd);
 		return NULL;
@@ -44,7 +45,8 @@ uint8_t *hostio_read_file(const char *path, size_t *len, char *err,
 			continue;
 		if (n <= 0) {
 			snprintf(err, errlen, "%s",
-			         n < 0 ? strerror(errno) : "file shrank while read");
+			         n < 0 ? strerror(errno)
+			               : "file shrank while read");
 			free(buf);
 			close(fd);
 			return NULL;
@@ -57,11 +59,10 @@ uint8_t *hostio_read_file(const char *path, size_t *len, char *err,
 }
 
 int hostio_write_file(const char *path, const void *data, size_t len,
-                      unsigned mode, bool exclusive, char *err,
-                      size_t errlen)
+                      unsigned mode, bool exclusive, char *err, size_t errlen)
 {
-	int flags = O_WRONLY | O_CREAT | O_CLOEXEC |
-	            (exclusive ? O_EXCL : O_TRUNC);
+	int flags =
+	    O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC);
 	int fd = open(path, flags, mode);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
@@ -98,8 +99,7 @@ static int hexval(int c)
 	return -1;
 }
 
-int hostio_read_key(const char *path, uint8_t key[32], char *err,
-                    size_t errlen)
+int hostio_read_key(const char *path, uint8_t key[32], char *err, size_t errlen)
 {
 	char why[160];
 	size_t len = 0;
@@ -121,8 +121,8 @@ int hostio_read_key(const char *path, uint8_t key[32], char *err,
 	for (size_t at = 0; at < 64; at++) {
 		if (hexval(buf[at]) < 0) {
 			snprintf(err, errlen,
-			         "byte %zu held 0x%02x, expected a hex digit", at,
-			         buf[at]);
+			         "byte %zu held 0x%02x, expected a hex digit",
+			         at, buf[at]);
 			goto out;
 		}
 	}

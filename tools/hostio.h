@@ -20,8 +20,7 @@ uint8_t *hostio_read_file(const char *path, size_t *len, char *err,
 /* Writes a file; exclusive refuses to replace an existing one.  0 or -1
  * with the reason in err. */
 int hostio_write_file(const char *path, const void *data, size_t len,
-                      unsigned mode, bool exclusive, char *err,
-                      size_t errlen);
+                      unsigned mode, bool exclusive, char *err, size_t errlen);
 
 /* A key file holds exactly 32 bytes as 64 hex digits and one newline
  * (the newline may be missing; CRLF is refused).  0, or -1 with the

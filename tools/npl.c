@@ -26,17 +26,18 @@ static const char *prog = "npl";
 
 static int usage(FILE *out, int status)
 {
-	fprintf(out,
-	        "usage:\n"
-	        "  npl keygen -o NAME\n"
-	        "      write NAME.key (secret seed, mode 0600) and NAME.pub\n"
-	        "  npl sign --key NAME.key --arch x86_64|aarch64|riscv64 BODY "
-	        "-o OUT.npl\n"
-	        "      wrap a flat binary BODY in a signed NPL v1 image\n"
-	        "  npl verify --pub NAME.pub [--pub ...] [--arch ARCH] IMAGE\n"
-	        "      exit 0 valid, 1 rejected (with the reason), 2 usage/I/O\n"
-	        "  npl inspect IMAGE [--json]\n"
-	        "      every header field, the body's SHA-512, each rule\n");
+	fprintf(
+	    out,
+	    "usage:\n"
+	    "  npl keygen -o NAME\n"
+	    "      write NAME.key (secret seed, mode 0600) and NAME.pub\n"
+	    "  npl sign --key NAME.key --arch x86_64|aarch64|riscv64 BODY "
+	    "-o OUT.npl\n"
+	    "      wrap a flat binary BODY in a signed NPL v1 image\n"
+	    "  npl verify --pub NAME.pub [--pub ...] [--arch ARCH] IMAGE\n"
+	    "      exit 0 valid, 1 rejected (with the reason), 2 usage/I/O\n"
+	    "  npl inspect IMAGE [--json]\n"
+	    "      every header field, the body's SHA-512, each rule\n");
 	return status;
 }
 
@@ -84,7 +85,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return fail_usage("unknown option '%s'", s);
 		} else {
 			if (a->npos == 2)
-				return fail_usage("unexpected argument '%s'", s);
+				return fail_usage("unexpected argument '%s'",
+				                  s);
 			a->pos[a->npos++] = s;
 			continue;
 		}
@@ -104,7 +106,8 @@ static int cmd_keygen(struct args *a)
 	int rc = RK_EXIT_USAGE;
 
 	if (!a->out || a->npos)
-		return fail_usage("keygen needs -o NAME and nothing else%s", "");
+		return fail_usage("keygen needs -o NAME and nothing else%s",
+		                  "");
 	size_t n = strlen(a->out) + 5;
 	char *kpath = malloc(n), *ppath = malloc(n);
 	if (!kpath || !ppath)
@@ -112,8 +115,10 @@ static int cmd_keygen(struct args *a)
 	snprintf(kpath, n, "%s.key", a->out);
 	snprintf(ppath, n, "%s.pub", a->out);
 	if (access(kpath, F_OK) == 0 || access(ppath, F_OK) == 0) {
-		fprintf(stderr, "%s: keygen: %s exists: refusing to overwrite a "
-		        "key\n", prog, access(kpath, F_OK) == 0 ? kpath : ppath);
+		fprintf(stderr,
+		        "%s: keygen: %s exists: refusing to overwrite a "
+		        "key\n",
+		        prog, access(kpath, F_OK) == 0 ? kpath : ppath);
 		goto out;
 	}
 	randombytes_buf(seed, sizeof(seed));
@@ -149,9 +154,10 @@ static int cmd_sign(struct args *a)
 	uint8_t seed[32], pk[32], sk[64];
 
 	if (!a->key || !a->arch || !a->out || a->npos != 1)
-		return fail_usage("sign needs --key NAME.key --arch ARCH BODY -o "
-		                  "OUT.npl%s",
-		                  "");
+		return fail_usage(
+		    "sign needs --key NAME.key --arch ARCH BODY -o "
+		    "OUT.npl%s",
+		    "");
 	uint8_t arch = rk_npl_arch_from_name(a->arch);
 	if (!arch)
 		return fail_usage("--arch '%s': expected x86_64, aarch64 or "
@@ -192,7 +198,8 @@ static int cmd_sign(struct args *a)
 	memcpy(img + RK_NPL_OFF_SIG, sig, sizeof(sig));
 	sodium_memzero(sk, sizeof(sk));
 	sodium_memzero(seed, sizeof(seed));
-	if (hostio_write_file(a->out, img, len, 0644, false, err, sizeof(err))) {
+	if (hostio_write_file(a->out, img, len, 0644, false, err,
+	                      sizeof(err))) {
 		fprintf(stderr, "%s: -o %s: %s\n", prog, a->out, err);
 		goto out;
 	}
@@ -246,8 +253,7 @@ static int cmd_verify(struct args *a)
 	struct rk_npl_diag diag;
 	size_t key = 0;
 	int rc = RK_EXIT_OK;
-	enum rk_npl_err e =
-	        rk_npl_check(img, len, &pol, copy, &h, &key, &diag);
+	enum rk_npl_err e = rk_npl_check(img, len, &pol, copy, &h, &key, &diag);
 	if (e != RK_NPL_OK) {
 		printf("%s: REJECTED: %s: %s\n", a->pos[0], rk_npl_strerror(e),
 		       diag.msg);
@@ -290,16 +296,16 @@ static int cmd_inspect(struct args *a)
 		const char *name;
 		bool holds;
 	} rules[] = {
-	        {"length >= 128", hdr},
-	        {"magic == 7f 4e 50 4c", hdr && !memcmp(h.magic, rk_npl_magic, 4)},
-	        {"version == 1", hdr && h.version == RK_NPL_VERSION},
-	        {"arch is aarch64, x86_64 or riscv64",
-	         hdr && strcmp(rk_npl_arch_name(h.arch), "unknown")},
-	        {"flags == 0", hdr && h.flags == 0},
-	        {"reserved all zero", hdr && reserved_zero},
-	        {"0 < body_size <= 16 MiB",
-	         hdr && h.body_size > 0 && h.body_size <= RK_NPL_BODY_MAX},
-	        {"128 + body_size == length", hdr && h.body_size == have},
+	    {"length >= 128", hdr},
+	    {"magic == 7f 4e 50 4c", hdr && !memcmp(h.magic, rk_npl_magic, 4)},
+	    {"version == 1", hdr && h.version == RK_NPL_VERSION},
+	    {"arch is aarch64, x86_64 or riscv64",
+	     hdr && strcmp(rk_npl_arch_name(h.arch), "unknown")},
+	    {"flags == 0", hdr && h.flags == 0},
+	    {"reserved all zero", hdr && reserved_zero},
+	    {"0 < body_size <= 16 MiB",
+	     hdr && h.body_size > 0 && h.body_size <= RK_NPL_BODY_MAX},
+	    {"128 + body_size == length", hdr && h.body_size == have},
 	};
 	uint8_t digest[64];
 	crypto_hash_sha512(digest, img + (hdr ? RK_NPL_HEADER_SIZE : len),
@@ -323,14 +329,16 @@ static int cmd_inspect(struct args *a)
 		printf("\"magic\":\"%02x%02x%02x%02x\",\"version\":%u,"
 		       "\"arch\":%u,\"arch_name\":\"%s\",\"flags\":%u,"
 		       "\"signature\":\"%s\",\"body_size\":%llu,",
-		       h.magic[0], h.magic[1], h.magic[2], h.magic[3], h.version,
-		       h.arch, rk_npl_arch_name(h.arch), h.flags, sighex,
-		       (unsigned long long)h.body_size);
-		printf("\"reserved_zero\":%s,\"body_sha512\":\"%s\",\"rules\":[",
-		       reserved_zero ? "true" : "false", hex);
+		       h.magic[0], h.magic[1], h.magic[2], h.magic[3],
+		       h.version, h.arch, rk_npl_arch_name(h.arch), h.flags,
+		       sighex, (unsigned long long)h.body_size);
+		printf(
+		    "\"reserved_zero\":%s,\"body_sha512\":\"%s\",\"rules\":[",
+		    reserved_zero ? "true" : "false", hex);
 		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 			printf("%s{\"rule\":\"%s\",\"holds\":%s}", i ? "," : "",
-			       rules[i].name, rules[i].holds ? "true" : "false");
+			       rules[i].name,
+			       rules[i].holds ? "true" : "false");
 		printf("],\"well_formed\":%s,\"error\":\"%s\"}\n",
 		       verdict == RK_NPL_OK ? "true" : "false",
 		       verdict == RK_NPL_OK ? "" : rk_npl_strerror(verdict));
@@ -344,7 +352,8 @@ static int cmd_inspect(struct args *a)
 		printf("flags       0x%04x\n", h.flags);
 		printf("signature   %s\n", sighex);
 		printf("body_size   %llu\n", (unsigned long long)h.body_size);
-		printf("reserved    %s\n", reserved_zero ? "all zero" : "NOT zero");
+		printf("reserved    %s\n",
+		       reserved_zero ? "all zero" : "NOT zero");
 		printf("body sha512 %s\n", hex);
 		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 			printf("rule %-36s %s\n", rules[i].name,

@@ -43,12 +43,12 @@ struct rk_gov_config {
 };
 
 /* The defaults and why: docs/governor.md. */
-#define RK_GOV_CONFIG_DEFAULT                                                 \
-	{                                                                     \
-		.policy = RK_GOV_ADAPTIVE, .window_ns = 2000000,              \
-		.war_rate = 20000, .peace_rate = 2000, .dwell_ns = 20000000,  \
+#define RK_GOV_CONFIG_DEFAULT                                                  \
+	{                                                                      \
+		.policy = RK_GOV_ADAPTIVE, .window_ns = 2000000,               \
+		.war_rate = 20000, .peace_rate = 2000, .dwell_ns = 20000000,   \
 		.empty_polls = 200, .budget = 64, .poll_interval_ns = 50000,   \
-		.prio = RK_PRIO_NORMAL,                                       \
+		.prio = RK_PRIO_NORMAL,                                        \
 	}
 
 /* What the governor drives.  drain() handles up to `budget` pending
@@ -69,7 +69,7 @@ struct rk_gov_stats {
 	uint64_t war_entries;   /* Peace -> War */
 	uint64_t peace_entries; /* War -> Peace */
 	uint64_t ns_peace, ns_war;
-	uint64_t last_rate;     /* events/s over the last full window */
+	uint64_t last_rate; /* events/s over the last full window */
 	enum rk_gov_mode mode;
 };
 
@@ -86,11 +86,11 @@ struct rk_governor {
 	rk_gov_trace_fn trace;
 	volatile bool stop;
 	volatile bool irq_fired;
-	uint64_t mode_since;    /* when the current mode began */
+	uint64_t mode_since; /* when the current mode began */
 	uint64_t window_start;
 	uint64_t window_events;
-	uint64_t below_since;   /* War: when the rate fell under peace_rate */
-	uint32_t empty_run;     /* consecutive empty polls */
+	uint64_t below_since; /* War: when the rate fell under peace_rate */
+	uint32_t empty_run;   /* consecutive empty polls */
 };
 
 /* Validates the config: 0, or -1 with a reason in *why. */

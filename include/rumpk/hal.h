@@ -15,7 +15,7 @@
 
 /* NPL arch codes (docs/npl-format.md). */
 #define RK_ARCH_AARCH64 0xAAu
-#define RK_ARCH_X86_64 0xEEu
+#define RK_ARCH_X86_64  0xEEu
 #define RK_ARCH_RISCV64 0x55u
 
 /* The arch code of the machine this code is compiled for.  The compiler

@@ -12,8 +12,8 @@
 #include <rumpk/npl.h>
 #include <rumpk/serial_rx.h>
 
-#define RK_VERSION "0.1.0"
-#define RK_MAX_KEYS 16
+#define RK_VERSION    "0.1.0"
+#define RK_MAX_KEYS   16
 #define RK_MAX_IMAGES 32
 
 struct rk_boot_image {
@@ -23,7 +23,7 @@ struct rk_boot_image {
 };
 
 struct rk_boot {
-	const char *platform;  /* "sim", "qemu-virt", ... */
+	const char *platform; /* "sim", "qemu-virt", ... */
 	/* Payloads given by the user (rumpk-sim --payload) or the boot
 	 * loader (initrd, multiboot modules): when any source says so, the
 	 * kernel runs exactly these instead of the demo. */
@@ -36,7 +36,7 @@ struct rk_boot {
 	/* Keys trusted in addition to the compiled-in keyring. */
 	const uint8_t (*extra_keys)[32];
 	size_t nextra_keys;
-	uint64_t max_body;    /* 0: RK_NPL_BODY_MAX */
+	uint64_t max_body; /* 0: RK_NPL_BODY_MAX */
 	/* The boot loader's command line (multiboot cmdline, /chosen
 	 * bootargs), or NULL.  Words the core understands:
 	 *   serial-rx          receive on the console under the governor
@@ -51,7 +51,7 @@ struct rk_boot {
 	 * of until END) and leave the report here. */
 	bool serial_rx;
 	uint64_t serial_ns;
-	struct rk_gov_config gov;         /* used when gov_set */
+	struct rk_gov_config gov; /* used when gov_set */
 	bool gov_set;
 	rk_gov_trace_fn gov_trace;
 	struct rk_serial_report *serial_report;
@@ -67,11 +67,11 @@ extern const size_t rk_trusted_key_count;
 extern const uint8_t rk_dev_pubkey[32];
 
 /* Images the build makes for the demo (signed with the development key). */
-extern const uint8_t rk_demo_ret[];          /* single RET, this arch */
+extern const uint8_t rk_demo_ret[]; /* single RET, this arch */
 extern const size_t rk_demo_ret_len;
-extern const uint8_t rk_demo_ret_other[];    /* single RET, another arch */
+extern const uint8_t rk_demo_ret_other[]; /* single RET, another arch */
 extern const size_t rk_demo_ret_other_len;
-extern const uint8_t rk_demo_hello[];        /* payloads/hello */
+extern const uint8_t rk_demo_hello[]; /* payloads/hello */
 extern const size_t rk_demo_hello_len;
 
 /* Payload runner (src/payload.c). */
@@ -93,7 +93,7 @@ int rk_demo_run(const struct rk_npl_policy *pol);
 /* True when the whitespace-separated word appears in cmdline; with
  * value != NULL, finds "word=..." and points *value at the rest of it
  * (not terminated: *len says how long). */
-bool rk_cmdline_word(const char *cmdline, const char *word,
-                     const char **value, size_t *len);
+bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
+                     size_t *len);
 
 #endif

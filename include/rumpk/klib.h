@@ -46,22 +46,22 @@ size_t rk_strlcpy(char *dst, const char *src, size_t size);
  */
 int rk_vsnprintf(char *buf, size_t size, const char *fmt, rk_va_list ap);
 int rk_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Formats to the console through hal_console_putc. */
 int rk_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rk_vprintf(const char *fmt, rk_va_list ap);
-void rk_puts(const char *s); /* s and a newline */
+void rk_puts(const char *s);   /* s and a newline */
 void rk_putstr(const char *s); /* s as is */
 
 /* Prints "[PANIC] <message>" and ends the system with status 101. */
 _Noreturn void rk_panic(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
-#define RK_ASSERT(cond)                                                       \
-	do {                                                                  \
-		if (RK_UNLIKELY(!(cond)))                                     \
-			rk_panic("assertion '%s' failed at %s:%d", #cond,     \
-			         __FILE__, __LINE__);                         \
+#define RK_ASSERT(cond)                                                        \
+	do {                                                                   \
+		if (RK_UNLIKELY(!(cond)))                                      \
+			rk_panic("assertion '%s' failed at %s:%d", #cond,      \
+			         __FILE__, __LINE__);                          \
 	} while (0)
 
 #endif

@@ -12,7 +12,7 @@ struct rk_list {
 	struct rk_list *next, *prev;
 };
 
-#define RK_CONTAINER_OF(ptr, type, member)                                    \
+#define RK_CONTAINER_OF(ptr, type, member)                                     \
 	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 static inline void rk_list_init(struct rk_list *head)

@@ -37,17 +37,17 @@ extern const uint8_t rk_npl_magic[4];
 
 enum rk_npl_err {
 	RK_NPL_OK = 0,
-	RK_NPL_ERR_TRUNCATED,   /* shorter than the header */
+	RK_NPL_ERR_TRUNCATED, /* shorter than the header */
 	RK_NPL_ERR_MAGIC,
 	RK_NPL_ERR_VERSION,
 	RK_NPL_ERR_ARCH,
 	RK_NPL_ERR_FLAGS,
 	RK_NPL_ERR_RESERVED,
-	RK_NPL_ERR_BODY_SIZE,   /* zero, over the limit, or != length - 128 */
-	RK_NPL_ERR_NO_KEYS,     /* the trusted keyring is empty */
-	RK_NPL_ERR_SIGNATURE,   /* no trusted key verifies the image */
+	RK_NPL_ERR_BODY_SIZE, /* zero, over the limit, or != length - 128 */
+	RK_NPL_ERR_NO_KEYS,   /* the trusted keyring is empty */
+	RK_NPL_ERR_SIGNATURE, /* no trusted key verifies the image */
 	RK_NPL_ERR_NOMEM,
-	RK_NPL_ERR_SEAL,        /* could not make the copy read+exec */
+	RK_NPL_ERR_SEAL, /* could not make the copy read+exec */
 	RK_NPL_ERR_COUNT
 };
 
@@ -62,9 +62,9 @@ struct rk_npl_header {
 };
 
 struct rk_npl_policy {
-	uint8_t arch;                /* RK_ARCH_SELF, or RK_NPL_ARCH_ANY */
-	uint64_t max_body;           /* 0 means RK_NPL_BODY_MAX */
-	const uint8_t (*keys)[32];   /* trusted public keys */
+	uint8_t arch;              /* RK_ARCH_SELF, or RK_NPL_ARCH_ANY */
+	uint64_t max_body;         /* 0 means RK_NPL_BODY_MAX */
+	const uint8_t (*keys)[32]; /* trusted public keys */
 	size_t nkeys;
 };
 
@@ -79,13 +79,13 @@ struct rk_npl_diag {
 #define RK_NPL_BODY_ALIGN 4096u
 
 struct rk_npl_image {
-	void *mem;            /* the loader's own copy: header + body */
-	size_t len;           /* 128 + body_size */
-	void *base;           /* the allocation holding mem */
+	void *mem;  /* the loader's own copy: header + body */
+	size_t len; /* 128 + body_size */
+	void *base; /* the allocation holding mem */
 	size_t base_len;
 	struct rk_npl_header hdr;
-	size_t key_index;     /* which trusted key verified it */
-	uint64_t id;          /* SipHash payload ID */
+	size_t key_index; /* which trusted key verified it */
+	uint64_t id;      /* SipHash payload ID */
 };
 
 const char *rk_npl_strerror(enum rk_npl_err err);
@@ -110,8 +110,7 @@ enum rk_npl_err rk_npl_check(const void *image, size_t len,
  * hal_exec_seal.  On failure nothing stays allocated. */
 enum rk_npl_err rk_npl_load(const void *image, size_t len,
                             const struct rk_npl_policy *pol,
-                            struct rk_npl_image *out,
-                            struct rk_npl_diag *diag);
+                            struct rk_npl_image *out, struct rk_npl_diag *diag);
 /* Calls the body's entry point on the current fiber. */
 int64_t rk_npl_exec(const struct rk_npl_image *img, const struct rk_api *api);
 void rk_npl_unload(struct rk_npl_image *img);

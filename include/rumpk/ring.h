@@ -55,13 +55,13 @@ struct rk_ring {
 	alignas(64) uint8_t *slots;
 	uint64_t mask;
 	uint32_t slot_size;
-	uint32_t shift;                /* log2(capacity) */
+	uint32_t shift; /* log2(capacity) */
 	uint8_t mode, wait;
-	_Atomic uint64_t *lap;         /* MP: per-slot published sequence+1 */
+	_Atomic uint64_t *lap; /* MP: per-slot published sequence+1 */
 	struct rk_ring_consumer *consumers[RK_RING_MAX_CONSUMERS];
 	_Atomic unsigned nconsumers;
 	struct rk_waitq not_empty, not_full;
-	_Atomic unsigned waiters;      /* fibers blocked on either queue */
+	_Atomic unsigned waiters; /* fibers blocked on either queue */
 
 	/* Producer side (SP: private; MP: claim is shared). */
 	alignas(64) _Atomic uint64_t claim; /* next sequence to hand out */
@@ -114,7 +114,7 @@ static inline bool rk_ring_try_claim(struct rk_ring *r, uint32_t n,
 		return rk__ring_try_claim_mp(r, n, first);
 	uint64_t next = r->sp_claim + n;
 	if (next - atomic_load_explicit(&r->gate, memory_order_relaxed) >
-	            r->mask + 1 &&
+	        r->mask + 1 &&
 	    !rk__ring_refresh_gate(r, next))
 		return false;
 	*first = r->sp_claim;
@@ -144,8 +144,7 @@ static inline void rk_ring_publish(struct rk_ring *r, uint64_t first,
 }
 
 /* Number of messages readable now, starting at *first.  Never waits. */
-static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c,
-                                    uint64_t *first)
+static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c, uint64_t *first)
 {
 	/* One look at the producers' progress per batch: the consumer keeps
 	 * no cache of its own, so a poll costs one shared load. */
@@ -167,8 +166,8 @@ uint64_t rk_ring_wait(struct rk_ring_consumer *c, uint64_t *first,
 static inline void rk_ring_release(struct rk_ring_consumer *c, uint64_t n)
 {
 	atomic_store_explicit(
-	        &c->seq, atomic_load_explicit(&c->seq, memory_order_relaxed) + n,
-	        memory_order_release);
+	    &c->seq, atomic_load_explicit(&c->seq, memory_order_relaxed) + n,
+	    memory_order_release);
 	struct rk_ring *r = c->ring;
 	if (r->wait == RK_WAIT_BLOCK &&
 	    atomic_load_explicit(&r->waiters, memory_order_relaxed))

@@ -16,12 +16,12 @@
 
 #include <rumpk/list.h>
 
-#define RK_PRIO_COUNT  32
-#define RK_PRIO_MAX    31 /* runs first */
-#define RK_PRIO_NORMAL 16
-#define RK_PRIO_LOW    1
-#define RK_MAX_FIBERS  64
-#define RK_FIBER_NAME  40
+#define RK_PRIO_COUNT    32
+#define RK_PRIO_MAX      31 /* runs first */
+#define RK_PRIO_NORMAL   16
+#define RK_PRIO_LOW      1
+#define RK_MAX_FIBERS    64
+#define RK_FIBER_NAME    40
 #define RK_STACK_DEFAULT (64u * 1024u)
 
 enum rk_fiber_state {
@@ -52,11 +52,11 @@ struct rk_fiber {
 	struct rk_list link;      /* run queue or wait queue */
 	struct rk_list sleeplink; /* sleep list, ordered by wake_at */
 	uint64_t wake_at;
-	struct rk_waitq *waitq;   /* the queue it blocks on, if any */
-	struct rk_waitq joinq;    /* woken when it exits */
+	struct rk_waitq *waitq; /* the queue it blocks on, if any */
+	struct rk_waitq joinq;  /* woken when it exits */
 	int64_t exit_code;
-	uint64_t switches;        /* times it was switched in */
-	void *user;               /* owner's context (the payload runner) */
+	uint64_t switches; /* times it was switched in */
+	void *user;        /* owner's context (the payload runner) */
 };
 
 /* Called once by rk_kmain before any other scheduler call. */

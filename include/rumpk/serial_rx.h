@@ -13,9 +13,9 @@
 #include <rumpk/governor.h>
 
 struct rk_serial_report {
-	uint64_t rx_bytes;  /* bytes received before the END line */
-	uint32_t fnv1a;     /* FNV-1a 32 of those bytes */
-	bool saw_end;       /* a line "END" arrived */
+	uint64_t rx_bytes; /* bytes received before the END line */
+	uint32_t fnv1a;    /* FNV-1a 32 of those bytes */
+	bool saw_end;      /* a line "END" arrived */
 	uint64_t elapsed_ns;
 	struct rk_gov_stats gov;
 };

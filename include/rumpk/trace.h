@@ -42,8 +42,7 @@ void rk_trace_set_sink(rk_trace_sink_fn fn);
 /* A sink that writes each event as one framed line on the console:
  * "\x1e" kind-letter, then hex fields, "\n" (docs/visualizer.md).  The
  * core installs it when the boot command line has the word `trace`. */
-void rk_trace_console_sink(unsigned kind, uint64_t a, uint64_t b,
-                           uint64_t c);
+void rk_trace_console_sink(unsigned kind, uint64_t a, uint64_t b, uint64_t c);
 
 /* `trace=buffer`: events are kept in memory (2 MiB) and framed on the
  * console when it is full and at rk_trace_flush (rk_kmain's end).  0,
@@ -51,12 +50,12 @@ void rk_trace_console_sink(unsigned kind, uint64_t a, uint64_t b,
 int rk_trace_buffer_start(void);
 void rk_trace_flush(void);
 
-#define rk_trace_emit(kind, a, b, c)                                        \
-	do {                                                                \
-		rk_trace_sink_fn rk_tr_s_ = rk_trace_sink;                  \
-		if (__builtin_expect(rk_tr_s_ != 0, 0))                     \
-			rk_tr_s_((kind), (uint64_t)(a), (uint64_t)(b),      \
-			         (uint64_t)(c));                            \
+#define rk_trace_emit(kind, a, b, c)                                           \
+	do {                                                                   \
+		rk_trace_sink_fn rk_tr_s_ = rk_trace_sink;                     \
+		if (__builtin_expect(rk_tr_s_ != 0, 0))                        \
+			rk_tr_s_((kind), (uint64_t)(a), (uint64_t)(b),         \
+			         (uint64_t)(c));                               \
 	} while (0)
 
 #endif

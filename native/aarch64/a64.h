@@ -10,16 +10,23 @@
 
 #define A64_PAGE 4096ull
 
-#define a64_sysreg_read(reg) ({                                       \
-	uint64_t v_;                                                  \
-	__asm__ volatile("mrs %0, " #reg : "=r"(v_));                 \
-	v_;                                                           \
-})
-#define a64_sysreg_write(reg, v) \
+#define a64_sysreg_read(reg)                                                   \
+	({                                                                     \
+		uint64_t v_;                                                   \
+		__asm__ volatile("mrs %0, " #reg : "=r"(v_));                  \
+		v_;                                                            \
+	})
+#define a64_sysreg_write(reg, v)                                               \
 	__asm__ volatile("msr " #reg ", %0" ::"r"((uint64_t)(v)) : "memory")
 
-static inline void a64_isb(void) { __asm__ volatile("isb" ::: "memory"); }
-static inline void a64_dsb_ish(void) { __asm__ volatile("dsb ish" ::: "memory"); }
+static inline void a64_isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+static inline void a64_dsb_ish(void)
+{
+	__asm__ volatile("dsb ish" ::: "memory");
+}
 
 /* Linker script symbols. */
 extern char __kernel_start[], __text_end[], __rodata_end[], __kernel_end[];

@@ -25,20 +25,20 @@
 
 /* ---- console: PL011 ------------------------------------------------ */
 
-#define PL011_DR 0x00
-#define PL011_FR 0x18
+#define PL011_DR    0x00
+#define PL011_FR    0x18
 #define PL011_LCR_H 0x2c
-#define PL011_CR 0x30
-#define PL011_IMSC 0x38
-#define FR_BUSY (1u << 3)
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
-#define LCR_H_FEN (1u << 4)
-#define CR_UARTEN (1u << 0)
-#define CR_TXE (1u << 8)
-#define CR_RXE (1u << 9)
-#define IMSC_RXIM (1u << 4) /* receive: FIFO at or above its trigger level */
-#define IMSC_RTIM (1u << 6) /* receive timeout: data below the trigger */
+#define PL011_CR    0x30
+#define PL011_IMSC  0x38
+#define FR_BUSY     (1u << 3)
+#define FR_RXFE     (1u << 4)
+#define FR_TXFF     (1u << 5)
+#define LCR_H_FEN   (1u << 4)
+#define CR_UARTEN   (1u << 0)
+#define CR_TXE      (1u << 8)
+#define CR_RXE      (1u << 9)
+#define IMSC_RXIM   (1u << 4) /* receive: FIFO at or above its trigger level */
+#define IMSC_RTIM   (1u << 6) /* receive timeout: data below the trigger */
 
 static uintptr_t uart = 0x09000000; /* QEMU virt until the DTB says */
 static unsigned uart_irq = 33;      /* GIC INTID: QEMU virt's SPI 1 */
@@ -121,20 +121,20 @@ static uint64_t ns_to_cnt(uint64_t ns)
 
 /* ---- interrupts: GICv2 + EL1 physical timer (INTID 30) -------------- */
 
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ICPENDR 0x280
-#define GICD_ICFGR 0xc00
+#define GICD_CTLR       0x000
+#define GICD_TYPER      0x004
+#define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
+#define GICD_ICPENDR    0x280
+#define GICD_ICFGR      0xc00
 #define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICC_CTLR 0x000
-#define GICC_PMR 0x004
-#define GICC_IAR 0x00c
-#define GICC_EOIR 0x010
-#define TIMER_INTID 30
-#define MAX_LINES 1020
+#define GICD_ITARGETSR  0x800
+#define GICC_CTLR       0x000
+#define GICC_PMR        0x004
+#define GICC_IAR        0x00c
+#define GICC_EOIR       0x010
+#define TIMER_INTID     30
+#define MAX_LINES       1020
 
 static uintptr_t gicd = 0x08000000, gicc = 0x08010000;
 static unsigned gic_lines = 32;
@@ -246,8 +246,8 @@ void hal_idle(void)
 {
 	/* WFI wakes on a pending interrupt even while PSTATE.I masks it;
 	 * unmasking then takes it here, and we mask again. */
-	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2"
-	                 ::: "memory");
+	__asm__ volatile("wfi\n\tmsr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::
+	                     : "memory");
 }
 
 /* Called from the IRQ vector (vectors.S) with interrupts masked. */
@@ -297,9 +297,9 @@ hal_ctx_t *hal_ctx_init(void *stack, size_t size, void (*entry)(void *),
 	struct hal_ctx *ctx = (struct hal_ctx *)(top - 16);
 	uint64_t *f = (uint64_t *)((uintptr_t)ctx - 160);
 	rk_memset(f, 0, 160);
-	f[0] = (uintptr_t)entry; /* x19 */
-	f[1] = (uintptr_t)arg;   /* x20 */
-	f[10] = 0;                    /* x29 */
+	f[0] = (uintptr_t)entry;          /* x19 */
+	f[1] = (uintptr_t)arg;            /* x20 */
+	f[10] = 0;                        /* x29 */
 	f[11] = (uintptr_t)a64_ctx_start; /* x30 */
 	ctx->sp = f;
 	return ctx;
@@ -343,35 +343,59 @@ _Noreturn void hal_exit(int status)
 static const char *ec_name(unsigned ec)
 {
 	switch (ec) {
-	case 0x00: return "unknown/undefined instruction";
-	case 0x01: return "trapped WFI/WFE";
-	case 0x07: return "SIMD/FP access trap";
-	case 0x0e: return "illegal execution state";
-	case 0x15: return "SVC";
-	case 0x16: return "HVC";
-	case 0x17: return "SMC";
-	case 0x18: return "trapped MSR/MRS";
-	case 0x20: return "instruction abort (lower EL)";
-	case 0x21: return "instruction abort";
-	case 0x22: return "PC alignment fault";
-	case 0x24: return "data abort (lower EL)";
-	case 0x25: return "data abort";
-	case 0x26: return "SP alignment fault";
-	case 0x2c: return "floating-point exception";
-	case 0x2f: return "SError";
-	case 0x30: case 0x31: return "breakpoint";
-	case 0x32: case 0x33: return "software step";
-	case 0x34: case 0x35: return "watchpoint";
-	case 0x3c: return "BRK instruction";
-	default: return "unexpected exception";
+	case 0x00:
+		return "unknown/undefined instruction";
+	case 0x01:
+		return "trapped WFI/WFE";
+	case 0x07:
+		return "SIMD/FP access trap";
+	case 0x0e:
+		return "illegal execution state";
+	case 0x15:
+		return "SVC";
+	case 0x16:
+		return "HVC";
+	case 0x17:
+		return "SMC";
+	case 0x18:
+		return "trapped MSR/MRS";
+	case 0x20:
+		return "instruction abort (lower EL)";
+	case 0x21:
+		return "instruction abort";
+	case 0x22:
+		return "PC alignment fault";
+	case 0x24:
+		return "data abort (lower EL)";
+	case 0x25:
+		return "data abort";
+	case 0x26:
+		return "SP alignment fault";
+	case 0x2c:
+		return "floating-point exception";
+	case 0x2f:
+		return "SError";
+	case 0x30:
+	case 0x31:
+		return "breakpoint";
+	case 0x32:
+	case 0x33:
+		return "software step";
+	case 0x34:
+	case 0x35:
+		return "watchpoint";
+	case 0x3c:
+		return "BRK instruction";
+	default:
+		return "unexpected exception";
 	}
 }
 
 static const char *const vec_names[16] = {
-	"sync (SP0)", "IRQ (SP0)", "FIQ (SP0)", "SError (SP0)",
-	"sync", "IRQ", "FIQ", "SError",
-	"sync (EL0)", "IRQ (EL0)", "FIQ (EL0)", "SError (EL0)",
-	"sync (AArch32)", "IRQ (AArch32)", "FIQ (AArch32)", "SError (AArch32)",
+    "sync (SP0)",     "IRQ (SP0)",     "FIQ (SP0)",     "SError (SP0)",
+    "sync",           "IRQ",           "FIQ",           "SError",
+    "sync (EL0)",     "IRQ (EL0)",     "FIQ (EL0)",     "SError (EL0)",
+    "sync (AArch32)", "IRQ (AArch32)", "FIQ (AArch32)", "SError (AArch32)",
 };
 
 void a64_trap(unsigned vec, uint64_t sp, uint64_t lr);
@@ -415,17 +439,20 @@ static bool fdt_ok;
 
 void hal_boot_entropy(uint8_t key[16])
 {
-	uint64_t w[2] = {cntpct(), a64_sysreg_read(cntvct_el0) ^ 0x9e3779b97f4a7c15ull};
+	uint64_t w[2] = {cntpct(),
+	                 a64_sysreg_read(cntvct_el0) ^ 0x9e3779b97f4a7c15ull};
 	/* QEMU 7.1+ puts 32 random bytes in /chosen/rng-seed. */
 	if (fdt_ok) {
 		int c = rk_fdt_path_offset(&fdt, "/chosen");
 		const char *props[] = {"rng-seed", "kaslr-seed"};
 		for (unsigned k = 0; k < 2 && c >= 0; k++) {
 			size_t len;
-			const uint8_t *p = rk_fdt_getprop(&fdt, c, props[k], &len);
+			const uint8_t *p =
+			    rk_fdt_getprop(&fdt, c, props[k], &len);
 			for (size_t i = 0; p && i < len; i++)
-				w[(i / 8) & 1] = (w[(i / 8) & 1] ^ p[i]) *
-				                 0x100000001b3ull + (i + 1);
+				w[(i / 8) & 1] =
+				    (w[(i / 8) & 1] ^ p[i]) * 0x100000001b3ull +
+				    (i + 1);
 		}
 	}
 	w[0] ^= cntpct() << 17;
@@ -456,8 +483,10 @@ static void find_console(void)
 static void find_gic(void)
 {
 	static const char *const compat[] = {
-		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
-		"arm,cortex-a7-gic",
+	    "arm,cortex-a15-gic",
+	    "arm,gic-400",
+	    "arm,cortex-a9-gic",
+	    "arm,cortex-a7-gic",
 	};
 	for (unsigned i = 0; i < RK_ARRAY_SIZE(compat); i++) {
 		int n = rk_fdt_find_compatible(&fdt, -1, compat[i]);
@@ -487,8 +516,8 @@ void a64_main(uint64_t dtb_arg)
 	 * blob may extend to the kernel at most. */
 	uint64_t dtb = dtb_arg ? dtb_arg : QEMU_DTB;
 	size_t max_len = dtb < (uintptr_t)__kernel_start
-	                         ? (size_t)((uintptr_t)__kernel_start - dtb)
-	                         : 2u << 20;
+	                     ? (size_t)((uintptr_t)__kernel_start - dtb)
+	                     : 2u << 20;
 	int r = rk_fdt_init(&fdt, (const void *)(uintptr_t)dtb, max_len);
 	fdt_ok = r == 0;
 	if (fdt_ok)

@@ -20,19 +20,19 @@
 #include "a64.h"
 #include "pmm.h"
 
-#define DESC_BLOCK 1ull
-#define DESC_TABLE 3ull /* table at levels 1-2, page at level 3 */
+#define DESC_BLOCK  1ull
+#define DESC_TABLE  3ull /* table at levels 1-2, page at level 3 */
 #define ATTR_IDX(n) ((uint64_t)(n) << 2)
-#define AP_RO (2ull << 6)
-#define SH_INNER (3ull << 8)
-#define AF (1ull << 10)
-#define PXN (1ull << 53)
-#define UXN (1ull << 54)
-#define OA_MASK 0x0000fffffffff000ull
+#define AP_RO       (2ull << 6)
+#define SH_INNER    (3ull << 8)
+#define AF          (1ull << 10)
+#define PXN         (1ull << 53)
+#define UXN         (1ull << 54)
+#define OA_MASK     0x0000fffffffff000ull
 
-#define ATTR_RW (ATTR_IDX(0) | SH_INNER | AF | PXN | UXN)
-#define ATTR_RX (ATTR_IDX(0) | SH_INNER | AF | AP_RO | UXN)
-#define ATTR_R (ATTR_IDX(0) | SH_INNER | AF | AP_RO | PXN | UXN)
+#define ATTR_RW  (ATTR_IDX(0) | SH_INNER | AF | PXN | UXN)
+#define ATTR_RX  (ATTR_IDX(0) | SH_INNER | AF | AP_RO | UXN)
+#define ATTR_R   (ATTR_IDX(0) | SH_INNER | AF | AP_RO | PXN | UXN)
 #define ATTR_DEV (ATTR_IDX(1) | AF | PXN | UXN)
 
 #define L1_SHIFT 30
@@ -139,8 +139,10 @@ static uint64_t *page_entry(uint64_t va)
 int a64_mmu_protect(uint64_t va, uint64_t len, enum a64_prot prot)
 {
 	static const uint64_t attr[] = {
-		[A64_PROT_NONE] = 0, [A64_PROT_RW] = ATTR_RW,
-		[A64_PROT_RX] = ATTR_RX, [A64_PROT_R] = ATTR_R,
+	    [A64_PROT_NONE] = 0,
+	    [A64_PROT_RW] = ATTR_RW,
+	    [A64_PROT_RX] = ATTR_RX,
+	    [A64_PROT_R] = ATTR_R,
 	};
 	if ((va | len) & (A64_PAGE - 1) || (unsigned)prot > A64_PROT_R)
 		return -1;
@@ -198,25 +200,26 @@ int a64_mmu_init(const struct a64_ram *ram, unsigned nram)
 	uint64_t pa = a64_sysreg_read(id_aa64mmfr0_el1) & 0xf;
 	if (pa > 5)
 		pa = 5;
-	uint64_t tcr = 25ull                 /* T0SZ: 39-bit VA */
-	               | (1ull << 8)         /* IRGN0: WB WA */
-	               | (1ull << 10)        /* ORGN0: WB WA */
-	               | (3ull << 12)        /* SH0: inner shareable */
-	               | (0ull << 14)        /* TG0: 4 KiB */
-	               | (1ull << 23)        /* EPD1: no TTBR1 walks */
-	               | (pa << 32);         /* IPS */
+	uint64_t tcr = 25ull          /* T0SZ: 39-bit VA */
+	               | (1ull << 8)  /* IRGN0: WB WA */
+	               | (1ull << 10) /* ORGN0: WB WA */
+	               | (3ull << 12) /* SH0: inner shareable */
+	               | (0ull << 14) /* TG0: 4 KiB */
+	               | (1ull << 23) /* EPD1: no TTBR1 walks */
+	               | (pa << 32);  /* IPS */
 	a64_sysreg_write(mair_el1, mair);
 	a64_sysreg_write(tcr_el1, tcr);
 	a64_sysreg_write(ttbr0_el1, (uintptr_t)l1);
 	a64_dsb_ish();
 	a64_isb();
-	__asm__ volatile("tlbi vmalle1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb"
-	                 ::: "memory");
+	__asm__ volatile(
+	    "tlbi vmalle1\n\tdsb nsh\n\tic iallu\n\tdsb nsh\n\tisb" ::
+	        : "memory");
 	uint64_t sctlr = a64_sysreg_read(sctlr_el1);
-	sctlr |= 1ull << 0   /* M */
-	         | 1ull << 2  /* C */
-	         | 1ull << 3  /* SA */
-	         | 1ull << 12 /* I */
+	sctlr |= 1ull << 0     /* M */
+	         | 1ull << 2   /* C */
+	         | 1ull << 3   /* SA */
+	         | 1ull << 12  /* I */
 	         | 1ull << 19; /* WXN */
 	sctlr &= ~(1ull << 1); /* A: no alignment faults */
 	a64_sysreg_write(sctlr_el1, sctlr);

@@ -7,10 +7,10 @@
 #include "fdt.h"
 
 #define FDT_BEGIN_NODE 1u
-#define FDT_END_NODE 2u
-#define FDT_PROP 3u
-#define FDT_NOP 4u
-#define FDT_END 9u
+#define FDT_END_NODE   2u
+#define FDT_PROP       3u
+#define FDT_NOP        4u
+#define FDT_END        9u
 
 #define HDR_V16 36u /* bytes of a version 16 header */
 #define HDR_V17 40u
@@ -45,19 +45,32 @@ static bool bytes_eq(const char *a, const char *b, size_t n)
 const char *rk_fdt_strerror(int err)
 {
 	switch (err) {
-	case RK_FDT_OK: return "ok";
-	case RK_FDT_ERR_NULL: return "no device tree";
-	case RK_FDT_ERR_TRUNCATED: return "device tree truncated";
-	case RK_FDT_ERR_MAGIC: return "bad device tree magic";
-	case RK_FDT_ERR_VERSION: return "unsupported device tree version";
-	case RK_FDT_ERR_LAYOUT: return "device tree blocks outside totalsize";
-	case RK_FDT_ERR_STRUCT: return "malformed device tree structure";
-	case RK_FDT_ERR_DEPTH: return "device tree nested too deep";
-	case RK_FDT_ERR_NOTFOUND: return "not found";
-	case RK_FDT_ERR_BADVALUE: return "bad property value";
-	case RK_FDT_ERR_BADCELLS: return "unsupported #address-cells/#size-cells";
-	case RK_FDT_ERR_BADPATH: return "bad path";
-	default: return "unknown device tree error";
+	case RK_FDT_OK:
+		return "ok";
+	case RK_FDT_ERR_NULL:
+		return "no device tree";
+	case RK_FDT_ERR_TRUNCATED:
+		return "device tree truncated";
+	case RK_FDT_ERR_MAGIC:
+		return "bad device tree magic";
+	case RK_FDT_ERR_VERSION:
+		return "unsupported device tree version";
+	case RK_FDT_ERR_LAYOUT:
+		return "device tree blocks outside totalsize";
+	case RK_FDT_ERR_STRUCT:
+		return "malformed device tree structure";
+	case RK_FDT_ERR_DEPTH:
+		return "device tree nested too deep";
+	case RK_FDT_ERR_NOTFOUND:
+		return "not found";
+	case RK_FDT_ERR_BADVALUE:
+		return "bad property value";
+	case RK_FDT_ERR_BADCELLS:
+		return "unsupported #address-cells/#size-cells";
+	case RK_FDT_ERR_BADPATH:
+		return "bad path";
+	default:
+		return "unknown device tree error";
 	}
 }
 
@@ -65,14 +78,17 @@ const char *rk_fdt_strerror(int err)
 
 struct tok {
 	uint32_t tag;
-	uint32_t next;      /* offset of the following token */
-	const char *name;   /* BEGIN_NODE: node name; PROP: property name */
+	uint32_t next;    /* offset of the following token */
+	const char *name; /* BEGIN_NODE: node name; PROP: property name */
 	size_t name_len;
 	const uint8_t *val; /* PROP value */
 	uint32_t len;       /* PROP value length */
 };
 
-static uint32_t align4(uint32_t x) { return (x + 3u) & ~3u; }
+static uint32_t align4(uint32_t x)
+{
+	return (x + 3u) & ~3u;
+}
 
 /* Decodes the token at struct-block offset off, fully bounds-checked. */
 static int tok_at(const struct rk_fdt *t, uint32_t off, struct tok *k)
@@ -363,8 +379,7 @@ const char *rk_fdt_name(const struct rk_fdt *t, int node, size_t *len)
 }
 
 /* Does path component c[0..clen) name the node called n[0..nlen)? */
-static bool name_matches(const char *n, size_t nlen, const char *c,
-                         size_t clen)
+static bool name_matches(const char *n, size_t nlen, const char *c, size_t clen)
 {
 	if (nlen == clen && bytes_eq(n, c, clen))
 		return true;
@@ -388,8 +403,7 @@ static int subnode_named(const struct rk_fdt *t, int parent, const char *c,
 }
 
 /* path[0..plen) */
-static int path_offset_n(const struct rk_fdt *t, const char *path,
-                         size_t plen)
+static int path_offset_n(const struct rk_fdt *t, const char *path, size_t plen)
 {
 	if (!t || !t->blob)
 		return RK_FDT_ERR_NULL;
@@ -420,8 +434,8 @@ int rk_fdt_path_offset(const struct rk_fdt *t, const char *path)
 
 /* ---- properties ---------------------------------------------------- */
 
-const void *rk_fdt_getprop(const struct rk_fdt *t, int node,
-                           const char *name, size_t *len)
+const void *rk_fdt_getprop(const struct rk_fdt *t, int node, const char *name,
+                           size_t *len)
 {
 	struct tok k;
 	if (!name || node_tok(t, node, &k) < 0)
@@ -519,8 +533,7 @@ int rk_fdt_size_cells(const struct rk_fdt *t, int node)
 /* Translates addr from the bus of node bus (whose parent is pbus) to the
  * parent's bus through bus's "ranges".  Empty or absent ranges: identity
  * (lenient: Linux would refuse an absent one). */
-static int translate(const struct rk_fdt *t, int bus, int pbus,
-                     uint64_t *addr)
+static int translate(const struct rk_fdt *t, int bus, int pbus, uint64_t *addr)
 {
 	size_t len;
 	const void *rg = rk_fdt_getprop(t, bus, "ranges", &len);
@@ -552,8 +565,8 @@ static int translate(const struct rk_fdt *t, int bus, int pbus,
 	return RK_FDT_ERR_NOTFOUND;
 }
 
-int rk_fdt_reg(const struct rk_fdt *t, int node, unsigned idx,
-               uint64_t *addr, uint64_t *size)
+int rk_fdt_reg(const struct rk_fdt *t, int node, unsigned idx, uint64_t *addr,
+               uint64_t *size)
 {
 	int anc[RK_FDT_MAX_DEPTH], n = 0;
 	int r = ancestors(t, node, anc, &n);
@@ -581,8 +594,8 @@ int rk_fdt_reg(const struct rk_fdt *t, int node, unsigned idx,
 	size_t c = (size_t)idx * stride;
 	if (rk_fdt_read_cells(reg, len, c, (unsigned)ac, &a) < 0)
 		return RK_FDT_ERR_BADVALUE;
-	if (sc && rk_fdt_read_cells(reg, len, c + (size_t)ac, (unsigned)sc,
-	                            &s) < 0)
+	if (sc &&
+	    rk_fdt_read_cells(reg, len, c + (size_t)ac, (unsigned)sc, &s) < 0)
 		return RK_FDT_ERR_BADVALUE;
 	/* Up the tree: the bus anc[i] maps into anc[i-1]'s space. */
 	for (int i = n - 1; i >= 1; i--) {
@@ -632,8 +645,7 @@ static bool strlist_has(const char *list, size_t len, const char *s)
 	return false;
 }
 
-bool rk_fdt_is_compatible(const struct rk_fdt *t, int node,
-                          const char *compat)
+bool rk_fdt_is_compatible(const struct rk_fdt *t, int node, const char *compat)
 {
 	size_t len;
 	const char *p = rk_fdt_getprop(t, node, "compatible", &len);
@@ -654,8 +666,8 @@ int rk_fdt_find_compatible(const struct rk_fdt *t, int after,
 {
 	if (!t || !t->blob)
 		return RK_FDT_ERR_NULL;
-	for (int n = rk_fdt_next_node(t, after < 0 ? -1 : after, NULL);
-	     n >= 0; n = rk_fdt_next_node(t, n, NULL))
+	for (int n = rk_fdt_next_node(t, after < 0 ? -1 : after, NULL); n >= 0;
+	     n = rk_fdt_next_node(t, n, NULL))
 		if (rk_fdt_is_compatible(t, n, compat))
 			return n;
 	return RK_FDT_ERR_NOTFOUND;
@@ -840,8 +852,7 @@ static int u32_or(const struct rk_fdt *t, int node, const char *name,
 	return r;
 }
 
-int rk_fdt_uart16550(const struct rk_fdt *t, int node,
-                     struct rk_fdt_uart *u)
+int rk_fdt_uart16550(const struct rk_fdt *t, int node, struct rk_fdt_uart *u)
 {
 	struct rk_fdt_uart v = {.node = node};
 	int r = rk_fdt_reg(t, node, 0, &v.base, &v.size);
@@ -946,8 +957,7 @@ int rk_fdt_plic(const struct rk_fdt *t, uint64_t hartid, uint32_t cause,
 	if ((r = cpu_intc_phandle(t, cpu, &ph)) < 0)
 		return r;
 	size_t len;
-	const void *ie =
-	        rk_fdt_getprop(t, v.node, "interrupts-extended", &len);
+	const void *ie = rk_fdt_getprop(t, v.node, "interrupts-extended", &len);
 	if (!ie)
 		return RK_FDT_ERR_NOTFOUND;
 	/* Pairs <phandle cause>, one per context (cpu-intc has

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RK_FDT_MAGIC 0xd00dfeedu
+#define RK_FDT_MAGIC     0xd00dfeedu
 #define RK_FDT_MAX_DEPTH 32 /* deeper trees are refused by rk_fdt_init */
 
 enum rk_fdt_err {
@@ -72,8 +72,8 @@ int rk_fdt_path_offset(const struct rk_fdt *t, const char *path);
 
 /* ---- properties ---------------------------------------------------- */
 /* Pointer into the blob and its length, or NULL when absent. */
-const void *rk_fdt_getprop(const struct rk_fdt *t, int node,
-                           const char *name, size_t *len);
+const void *rk_fdt_getprop(const struct rk_fdt *t, int node, const char *name,
+                           size_t *len);
 /* A property of one cell. */
 int rk_fdt_getprop_u32(const struct rk_fdt *t, int node, const char *name,
                        uint32_t *out);
@@ -91,15 +91,14 @@ int rk_fdt_read_cells(const void *val, size_t len, size_t cell_index,
 int rk_fdt_address_cells(const struct rk_fdt *t, int node);
 int rk_fdt_size_cells(const struct rk_fdt *t, int node);
 /* Entry idx of the node's reg, translated through the parents' ranges. */
-int rk_fdt_reg(const struct rk_fdt *t, int node, unsigned idx,
-               uint64_t *addr, uint64_t *size);
+int rk_fdt_reg(const struct rk_fdt *t, int node, unsigned idx, uint64_t *addr,
+               uint64_t *size);
 /* Cell idx (0-based) of the node's "interrupts" property. */
 int rk_fdt_interrupt_cell(const struct rk_fdt *t, int node, unsigned idx,
                           uint32_t *out);
 
 /* ---- lookups ------------------------------------------------------- */
-bool rk_fdt_is_compatible(const struct rk_fdt *t, int node,
-                          const char *compat);
+bool rk_fdt_is_compatible(const struct rk_fdt *t, int node, const char *compat);
 /* status absent, "okay" or "ok". */
 bool rk_fdt_is_enabled(const struct rk_fdt *t, int node);
 /* First node after `after` (< 0: from the start) that lists compat. */
@@ -140,8 +139,7 @@ struct rk_fdt_uart {
 bool rk_fdt_is_uart16550(const struct rk_fdt *t, int node);
 /* Fills *u from node (any 16550-compatible node).  RK_FDT_ERR_BADVALUE
  * when reg-shift > 4 or reg-io-width is not 1 or 4. */
-int rk_fdt_uart16550(const struct rk_fdt *t, int node,
-                     struct rk_fdt_uart *u);
+int rk_fdt_uart16550(const struct rk_fdt *t, int node, struct rk_fdt_uart *u);
 /* The console: the node /chosen stdout-path names when it is a 16550,
  * else the first enabled 16550-compatible node in document order. */
 int rk_fdt_console_uart(const struct rk_fdt *t, struct rk_fdt_uart *u);

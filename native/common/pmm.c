@@ -9,12 +9,12 @@
 #include "pmm.h"
 
 #define MAX_PAGES ((size_t)(RK_PMM_MAX_BYTES / RK_PMM_PAGE))
-#define WORDS ((MAX_PAGES + 63) / 64)
+#define WORDS     ((MAX_PAGES + 63) / 64)
 
 struct range {
-	uint64_t base;  /* physical address of the first page */
+	uint64_t base; /* physical address of the first page */
 	size_t npages;
-	size_t bit0;    /* its first bit in the bitmap */
+	size_t bit0; /* its first bit in the bitmap */
 };
 
 /* Reserved spans are remembered so that freeing a page in one (a kernel
@@ -111,7 +111,8 @@ static size_t bit_of(uint64_t addr)
 		const struct range *r = &ranges[i];
 		if (addr >= r->base &&
 		    (addr - r->base) / RK_PMM_PAGE < r->npages)
-			return r->bit0 + (size_t)((addr - r->base) / RK_PMM_PAGE);
+			return r->bit0 +
+			       (size_t)((addr - r->base) / RK_PMM_PAGE);
 	}
 	return SIZE_MAX;
 }
@@ -208,7 +209,7 @@ void rk_pmm_free_pages(void *p, size_t n)
 			         : bit_test(b) ? "free"
 			                       : "reserved",
 			         (void *)(uintptr_t)(addr + (uint64_t)k *
-			                                            RK_PMM_PAGE));
+			                                        RK_PMM_PAGE));
 		bit_set(b);
 		nfree++;
 	}

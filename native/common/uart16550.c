@@ -17,18 +17,18 @@ enum {
 	UART_LSR = 5, /* line status */
 };
 
-#define IER_ERBFI 0x01u
+#define IER_ERBFI  0x01u
 #define FCR_ENABLE 0x01u
 #define FCR_CLR_RX 0x02u
 #define FCR_CLR_TX 0x04u
-#define FCR_TRIG8 0x80u
-#define LCR_8N1 0x03u
-#define LCR_DLAB 0x80u
-#define MCR_DTR 0x01u
-#define MCR_RTS 0x02u
-#define MCR_OUT2 0x08u /* gates the IRQ line on PCs */
-#define LSR_DR 0x01u
-#define LSR_THRE 0x20u
+#define FCR_TRIG8  0x80u
+#define LCR_8N1    0x03u
+#define LCR_DLAB   0x80u
+#define MCR_DTR    0x01u
+#define MCR_RTS    0x02u
+#define MCR_OUT2   0x08u /* gates the IRQ line on PCs */
+#define LSR_DR     0x01u
+#define LSR_THRE   0x20u
 
 #if defined(__x86_64__)
 static inline uint8_t pio_in8(uint16_t port)
@@ -52,7 +52,7 @@ static uint8_t rd(const struct uart16550 *u, unsigned reg)
 		return pio_in8((uint16_t)a);
 #endif
 	if (u->reg_io_width == 4)
-		return (uint8_t)*(volatile uint32_t *)a;
+		return (uint8_t) * (volatile uint32_t *)a;
 	return *(volatile uint8_t *)a;
 }
 
@@ -71,8 +71,7 @@ static void wr(const struct uart16550 *u, unsigned reg, uint8_t v)
 		*(volatile uint8_t *)a = v;
 }
 
-void uart16550_init(const struct uart16550 *u, uint32_t clock_hz,
-                    uint32_t baud)
+void uart16550_init(const struct uart16550 *u, uint32_t clock_hz, uint32_t baud)
 {
 	wr(u, UART_IER, 0);
 	if (clock_hz != 0 && baud != 0) {

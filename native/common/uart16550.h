@@ -19,9 +19,9 @@ enum uart16550_access {
 };
 
 struct uart16550 {
-	uintptr_t base;              /* MMIO address or I/O port */
-	unsigned reg_shift;          /* register stride = 1 << reg_shift */
-	unsigned reg_io_width;       /* 1 or 4 (bytes per access); 0 means 1 */
+	uintptr_t base;        /* MMIO address or I/O port */
+	unsigned reg_shift;    /* register stride = 1 << reg_shift */
+	unsigned reg_io_width; /* 1 or 4 (bytes per access); 0 means 1 */
 	enum uart16550_access access;
 };
 

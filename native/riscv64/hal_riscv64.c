@@ -23,8 +23,10 @@
 /* ---- console ------------------------------------------------------- */
 
 static struct uart16550 uart = {
-	.base = 0x10000000, .reg_shift = 0, .reg_io_width = 1,
-	.access = UART16550_MMIO,
+    .base = 0x10000000,
+    .reg_shift = 0,
+    .reg_io_width = 1,
+    .access = UART16550_MMIO,
 };
 
 void hal_console_putc(char c)
@@ -61,7 +63,7 @@ int hal_console_rx_irq(void)
 
 static uint64_t timebase = 10000000; /* Hz; from /cpus timebase-frequency */
 static uint64_t boot_ticks;
-static uint64_t armed = UINT64_MAX;   /* deadline in ns */
+static uint64_t armed = UINT64_MAX; /* deadline in ns */
 
 static uint64_t ticks_to_ns(uint64_t t)
 {
@@ -152,8 +154,8 @@ extern void rv_ctx_start(void);
 hal_ctx_t *hal_ctx_init(void *stack, size_t size, void (*entry)(void *),
                         void *arg)
 {
-	uintptr_t top = ((uintptr_t)stack + size - sizeof(struct hal_ctx)) &
-	                ~(uintptr_t)15;
+	uintptr_t top =
+	    ((uintptr_t)stack + size - sizeof(struct hal_ctx)) & ~(uintptr_t)15;
 	struct hal_ctx *c = (struct hal_ctx *)top;
 	uint64_t *frame = (uint64_t *)(top - 112);
 	rk_memset(frame, 0, 112);
@@ -181,20 +183,34 @@ _Noreturn void rv_fiber_returned(void)
 static const char *exc_name(unsigned long cause)
 {
 	switch (cause) {
-	case 0: return "instruction address misaligned";
-	case 1: return "instruction access fault";
-	case 2: return "illegal instruction";
-	case 3: return "breakpoint";
-	case 4: return "load address misaligned";
-	case 5: return "load access fault";
-	case 6: return "store/AMO address misaligned";
-	case 7: return "store/AMO access fault";
-	case 8: return "environment call from U-mode";
-	case 9: return "environment call from S-mode";
-	case 12: return "instruction page fault";
-	case 13: return "load page fault";
-	case 15: return "store/AMO page fault";
-	default: return "unknown exception";
+	case 0:
+		return "instruction address misaligned";
+	case 1:
+		return "instruction access fault";
+	case 2:
+		return "illegal instruction";
+	case 3:
+		return "breakpoint";
+	case 4:
+		return "load address misaligned";
+	case 5:
+		return "load access fault";
+	case 6:
+		return "store/AMO address misaligned";
+	case 7:
+		return "store/AMO access fault";
+	case 8:
+		return "environment call from U-mode";
+	case 9:
+		return "environment call from S-mode";
+	case 12:
+		return "instruction page fault";
+	case 13:
+		return "load page fault";
+	case 15:
+		return "store/AMO page fault";
+	default:
+		return "unknown exception";
 	}
 }
 
@@ -237,7 +253,7 @@ void rv_trap(struct rv_frame *f)
 
 /* ---- entropy and exit --------------------------------------------- */
 
-static struct rk_fdt fdt; /* the boot loader's DTB, once validated */
+static struct rk_fdt fdt;  /* the boot loader's DTB, once validated */
 static uintptr_t test_dev; /* sifive,test0 (QEMU's exit device), or 0 */
 
 void hal_boot_entropy(uint8_t key[16])
@@ -273,8 +289,8 @@ _Noreturn void hal_exit(int status)
 	(void)hal_irq_save();
 	rk_printf("[EXIT] status %d\n", status);
 	if (test_dev) {
-		uint32_t v = status == 0 ? 0x5555u
-		                         : ((uint32_t)status << 16) | 0x3333u;
+		uint32_t v =
+		    status == 0 ? 0x5555u : ((uint32_t)status << 16) | 0x3333u;
 		*(volatile uint32_t *)test_dev = v;
 	}
 	/* No exit device (a board): SBI system reset, shutdown. */
@@ -285,9 +301,9 @@ _Noreturn void hal_exit(int status)
 
 /* ---- boot --------------------------------------------------------- */
 
-#define MAX_RAM 8
+#define MAX_RAM  8
 #define MAX_RESV 24
-#define DTB_MAX (16u << 20) /* bound for the header check */
+#define DTB_MAX  (16u << 20) /* bound for the header check */
 
 static struct rv_region ram[MAX_RAM], resv[MAX_RESV];
 static unsigned nram, nresv;
@@ -424,7 +440,7 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 	boot.platform = "qemu-virt";
 	boot.cmdline = rk_fdt_bootargs(&fdt); /* in the reserved DTB */
 	const char *model =
-	        rk_fdt_getprop_str(&fdt, rk_fdt_path_offset(&fdt, "/"), "model");
+	    rk_fdt_getprop_str(&fdt, rk_fdt_path_offset(&fdt, "/"), "model");
 	if (model && rk_strncmp(model, "riscv-virtio", 12) != 0)
 		boot.platform = model;
 	hal_exit(rk_kmain(&boot));

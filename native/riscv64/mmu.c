@@ -20,18 +20,18 @@
 #define MEGA (2ul << 20)
 #define GIGA (1ul << 30)
 
-#define PTE_V (1ul << 0)
-#define PTE_R (1ul << 1)
-#define PTE_W (1ul << 2)
-#define PTE_X (1ul << 3)
-#define PTE_G (1ul << 5)
-#define PTE_A (1ul << 6)
-#define PTE_D (1ul << 7)
+#define PTE_V    (1ul << 0)
+#define PTE_R    (1ul << 1)
+#define PTE_W    (1ul << 2)
+#define PTE_X    (1ul << 3)
+#define PTE_G    (1ul << 5)
+#define PTE_A    (1ul << 6)
+#define PTE_D    (1ul << 7)
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 
-#define MAP_RW (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
-#define MAP_RX (PTE_V | PTE_R | PTE_X | PTE_G | PTE_A)
-#define MAP_RO (PTE_V | PTE_R | PTE_G | PTE_A)
+#define MAP_RW   (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
+#define MAP_RX   (PTE_V | PTE_R | PTE_X | PTE_G | PTE_A)
+#define MAP_RO   (PTE_V | PTE_R | PTE_G | PTE_A)
 #define MAP_NONE 0ul
 
 /* ---- physical pages (native/common/pmm.c) ------------------------- */
@@ -90,7 +90,7 @@ static void map_one(uint64_t va, unsigned level, uint64_t flags)
 				uint64_t base = (old >> 10) << 12;
 				for (unsigned i = 0; i < 512; i++)
 					nt[i] = ((base + i * step) >> 12)
-					                << 10 |
+					            << 10 |
 					        (old & 0x3ff);
 			}
 			*e = table_pte(nt);
@@ -98,11 +98,10 @@ static void map_one(uint64_t va, unsigned level, uint64_t flags)
 		t = table_of(*e);
 	}
 	t[vpn(va, level)] =
-	        flags ? ((va >> 12) << 10 | flags) : 0; /* identity */
+	    flags ? ((va >> 12) << 10 | flags) : 0; /* identity */
 }
 
-static void map_range(uint64_t base, uint64_t end, uint64_t flags,
-                      bool large)
+static void map_range(uint64_t base, uint64_t end, uint64_t flags, bool large)
 {
 	uint64_t va = base & ~(PAGE - 1);
 	while (va < end) {
@@ -154,8 +153,7 @@ void rv_mem_init(const struct rv_region *ram, unsigned nram,
 			map_one(g, 2, MAP_RW);
 	}
 	for (unsigned i = 0; i < nram; i++)
-		map_range(ram[i].base, ram[i].base + ram[i].size, MAP_RW,
-		          true);
+		map_range(ram[i].base, ram[i].base + ram[i].size, MAP_RW, true);
 	uint64_t k = (uint64_t)(uintptr_t)_start;
 	map_range(k, (uint64_t)(uintptr_t)__text_end, MAP_RX, false);
 	map_range((uint64_t)(uintptr_t)__text_end,

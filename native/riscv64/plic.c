@@ -12,11 +12,11 @@
 #include "fdt.h"
 #include "riscv.h"
 
-#define PLIC_MAX_LINES 128
-#define PLIC_PRIORITY(src) (4u * (src))
+#define PLIC_MAX_LINES        128
+#define PLIC_PRIORITY(src)    (4u * (src))
 #define PLIC_ENABLE(ctx, src) (0x2000u + 0x80u * (ctx) + 4u * ((src) / 32u))
-#define PLIC_THRESHOLD(ctx) (0x200000u + 0x1000u * (ctx))
-#define PLIC_CLAIM(ctx) (0x200004u + 0x1000u * (ctx))
+#define PLIC_THRESHOLD(ctx)   (0x200000u + 0x1000u * (ctx))
+#define PLIC_CLAIM(ctx)       (0x200004u + 0x1000u * (ctx))
 
 static uintptr_t plic;
 static unsigned ctx, nsrc;

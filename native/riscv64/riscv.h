@@ -8,28 +8,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define csr_read(csr)                                                      \
-	({                                                                 \
-		unsigned long v_;                                          \
-		__asm__ volatile("csrr %0, " #csr : "=r"(v_));              \
-		v_;                                                        \
+#define csr_read(csr)                                                          \
+	({                                                                     \
+		unsigned long v_;                                              \
+		__asm__ volatile("csrr %0, " #csr : "=r"(v_));                 \
+		v_;                                                            \
 	})
-#define csr_write(csr, val)                                                \
-	__asm__ volatile("csrw " #csr ", %0" : : "r"((unsigned long)(val)) \
+#define csr_write(csr, val)                                                    \
+	__asm__ volatile("csrw " #csr ", %0"                                   \
+	                 :                                                     \
+	                 : "r"((unsigned long)(val))                           \
 	                 : "memory")
-#define csr_set(csr, bits)                                                 \
-	__asm__ volatile("csrs " #csr ", %0" : : "r"((unsigned long)(bits)) \
+#define csr_set(csr, bits)                                                     \
+	__asm__ volatile("csrs " #csr ", %0"                                   \
+	                 :                                                     \
+	                 : "r"((unsigned long)(bits))                          \
 	                 : "memory")
-#define csr_clear(csr, bits)                                               \
-	__asm__ volatile("csrc " #csr ", %0" : : "r"((unsigned long)(bits)) \
+#define csr_clear(csr, bits)                                                   \
+	__asm__ volatile("csrc " #csr ", %0"                                   \
+	                 :                                                     \
+	                 : "r"((unsigned long)(bits))                          \
 	                 : "memory")
 
 #define SSTATUS_SIE (1ul << 1)
-#define SIE_STIE (1ul << 5)
-#define SIE_SEIE (1ul << 9)
-#define SCAUSE_IRQ (1ul << 63)
+#define SIE_STIE    (1ul << 5)
+#define SIE_SEIE    (1ul << 9)
+#define SCAUSE_IRQ  (1ul << 63)
 #define IRQ_S_TIMER 5u
-#define IRQ_S_EXT 9u
+#define IRQ_S_EXT   9u
 
 /* The register frame trap.S saves: x[0..31] (x[0] unused, x[2] is the
  * interrupted sp), then the trap CSRs. */
@@ -72,7 +78,7 @@ static inline uint64_t rv_rdtime(void)
 
 /* Memory layout from the link script. */
 extern char _start[], __text_end[], __rodata_end[], __data_start[],
-        __bss_start[], __bss_end[], _end[];
+    __bss_start[], __bss_end[], _end[];
 
 /* mmu.c */
 struct rv_region {

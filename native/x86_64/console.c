@@ -8,10 +8,10 @@
 #include "x86.h"
 
 static const struct uart16550 com1 = {
-	.base = 0x3f8,
-	.reg_shift = 0,
-	.reg_io_width = 1,
-	.access = UART16550_PIO,
+    .base = 0x3f8,
+    .reg_shift = 0,
+    .reg_io_width = 1,
+    .access = UART16550_PIO,
 };
 
 void x86_console_init(void)

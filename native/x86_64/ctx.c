@@ -19,8 +19,8 @@ static struct hal_ctx boot_ctx;
 hal_ctx_t *hal_ctx_init(void *stack, size_t size, void (*entry)(void *),
                         void *arg)
 {
-	uintptr_t top = ((uintptr_t)stack + size - sizeof(struct hal_ctx)) &
-	                ~(uintptr_t)15;
+	uintptr_t top =
+	    ((uintptr_t)stack + size - sizeof(struct hal_ctx)) & ~(uintptr_t)15;
 	struct hal_ctx *c = (struct hal_ctx *)top;
 	/* After the 6 pops and the ret, rsp = top - 16: 16-byte aligned at
 	 * x86_ctx_start's call, as the ABI wants. */

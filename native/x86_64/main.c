@@ -11,11 +11,11 @@
 #include "x86.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002u
-#define MBI_MEM (1u << 0)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
-#define MAPPED_TOP (4ull << 30)
+#define MBI_MEM       (1u << 0)
+#define MBI_CMDLINE   (1u << 2)
+#define MBI_MODS      (1u << 3)
+#define MBI_MMAP      (1u << 6)
+#define MAPPED_TOP    (4ull << 30)
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
@@ -89,8 +89,7 @@ static size_t memory_and_modules(const struct mb_info *mbi)
 	if (!(mbi->flags & MBI_MODS))
 		return 0;
 	const struct mb_module *m = ptr(mbi->mods_addr);
-	rk_pmm_reserve(mbi->mods_addr,
-	               (uint64_t)mbi->mods_count * sizeof(*m));
+	rk_pmm_reserve(mbi->mods_addr, (uint64_t)mbi->mods_count * sizeof(*m));
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		if (m[i].end > m[i].start)
 			rk_pmm_reserve(m[i].start, m[i].end - m[i].start);
@@ -108,8 +107,8 @@ static size_t memory_and_modules(const struct mb_info *mbi)
 		if (!names[n][0])
 			rk_snprintf(names[n], sizeof(names[n]), "module#%u", i);
 		images[n].data = ptr(m[i].start);
-		images[n].len = m[i].end > m[i].start ? m[i].end - m[i].start
-		                                      : 0;
+		images[n].len =
+		    m[i].end > m[i].start ? m[i].end - m[i].start : 0;
 		images[n].name = names[n];
 		n++;
 	}
@@ -153,11 +152,11 @@ void x86_main(uint32_t magic, uint32_t info)
 	x86_time_init();
 
 	struct rk_boot boot = {
-		.platform = "pc-multiboot",
-		.has_payloads = nimages > 0,
-		.images = images,
-		.nimages = nimages,
-		.cmdline = args,
+	    .platform = "pc-multiboot",
+	    .has_payloads = nimages > 0,
+	    .images = images,
+	    .nimages = nimages,
+	    .cmdline = args,
 	};
 	hal_exit(rk_kmain(&boot));
 }

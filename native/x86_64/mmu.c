@@ -15,14 +15,14 @@
 #include "pmm.h"
 #include "x86.h"
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_PS (1ull << 7)
-#define PTE_ADDR 0x000ffffffffff000ull
-#define PAGE 4096ull
-#define BIG (2ull << 20)
+#define PTE_P      (1ull << 0)
+#define PTE_W      (1ull << 1)
+#define PTE_PWT    (1ull << 3)
+#define PTE_PCD    (1ull << 4)
+#define PTE_PS     (1ull << 7)
+#define PTE_ADDR   0x000ffffffffff000ull
+#define PAGE       4096ull
+#define BIG        (2ull << 20)
 #define MAPPED_TOP (4ull << 30)
 
 static uint64_t nx;
@@ -50,7 +50,8 @@ static uint64_t *pte_of(uint64_t va)
 		if (!pt)
 			return NULL;
 		uint64_t base = *pde & PTE_ADDR & ~(BIG - 1);
-		uint64_t flags = *pde & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | nx);
+		uint64_t flags =
+		    *pde & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | nx);
 		for (unsigned i = 0; i < 512; i++)
 			pt[i] = (base + i * PAGE) | flags;
 		/* Leaf entries carry the restrictions; the directory entry

@@ -19,23 +19,23 @@
 
 #include "x86.h"
 
-#define LAPIC_DEFAULT 0xfee00000ull
-#define LAPIC_SVR 0x0f0
-#define LAPIC_EOI 0x0b0
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
+#define LAPIC_DEFAULT    0xfee00000ull
+#define LAPIC_SVR        0x0f0
+#define LAPIC_EOI        0x0b0
+#define LAPIC_LVT_TIMER  0x320
+#define LAPIC_LVT_LINT0  0x350
+#define LAPIC_LVT_LINT1  0x360
 #define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR 0x390
-#define LAPIC_TIMER_DIV 0x3e0
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3e0
 
 #define PIT_HZ 1193182ull
 #define CAL_NS 2000000ull /* calibration window: 2 ms */
 
 static volatile uint32_t *lapic;
 static uint64_t tsc0, tsc_hz;
-static uint64_t ns_mult;      /* ns = tsc_delta * ns_mult >> 32 */
-static uint64_t lapic_mult;   /* ticks = ns * lapic_mult >> 32 */
+static uint64_t ns_mult;    /* ns = tsc_delta * ns_mult >> 32 */
+static uint64_t lapic_mult; /* ticks = ns * lapic_mult >> 32 */
 static uint64_t deadline = UINT64_MAX;
 static uint16_t pic_mask = 0xffff;
 
@@ -147,9 +147,9 @@ void x86_time_init(void)
 
 	pic_init();
 	lapic_wr(LAPIC_SVR, 0x100 | X86_VEC_SPURIOUS);
-	lapic_wr(LAPIC_LVT_LINT0, 0x700); /* ExtINT: the PICs' lines */
-	lapic_wr(LAPIC_LVT_LINT1, 0x400); /* NMI */
-	lapic_wr(LAPIC_TIMER_DIV, 0x3);   /* divide by 16 */
+	lapic_wr(LAPIC_LVT_LINT0, 0x700);         /* ExtINT: the PICs' lines */
+	lapic_wr(LAPIC_LVT_LINT1, 0x400);         /* NMI */
+	lapic_wr(LAPIC_TIMER_DIV, 0x3);           /* divide by 16 */
 	lapic_wr(LAPIC_LVT_TIMER, X86_VEC_TIMER); /* one-shot */
 
 	uint64_t tsc_ticks = 0, lapic_ticks = 0;
@@ -163,8 +163,8 @@ void x86_time_init(void)
 		        "guess");
 	}
 	uint64_t lapic_hz = lapic_ticks && tsc_ticks
-	                            ? lapic_ticks * tsc_hz / tsc_ticks
-	                            : 62500000ull; /* QEMU: 1 GHz / 16 */
+	                        ? lapic_ticks * tsc_hz / tsc_ticks
+	                        : 62500000ull; /* QEMU: 1 GHz / 16 */
 	ns_mult = (1000000000ull << 32) / tsc_hz;
 	lapic_mult = (lapic_hz << 32) / 1000000000ull;
 	tsc0 = rdtsc() - 1;
@@ -183,9 +183,8 @@ static void timer_load(void)
 		return;
 	}
 	uint64_t now = hal_now_ns();
-	uint64_t ticks = deadline > now
-	                         ? mul_shr32(deadline - now, lapic_mult) + 1
-	                         : 1;
+	uint64_t ticks =
+	    deadline > now ? mul_shr32(deadline - now, lapic_mult) + 1 : 1;
 	lapic_wr(LAPIC_TIMER_INIT,
 	         ticks > 0xffffffffull ? 0xffffffffu : (uint32_t)ticks);
 }
@@ -246,7 +245,7 @@ void hal_irq_unmask(unsigned line)
 	if (line >= X86_ISA_LINES || line == 2 || !lines[line].fn)
 		return;
 	hal_irq_state_t s = hal_irq_save();
-	pic_mask &= (uint16_t)~(1u << line);
+	pic_mask &= (uint16_t) ~(1u << line);
 	pic_write_mask();
 	/* An edge while the line was masked is still in the IRR; one that
 	 * happened before (the line high since the last acknowledge) is not:

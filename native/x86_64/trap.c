@@ -47,28 +47,49 @@ static struct tss tss __attribute__((aligned(16)));
 static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 
 static const char *const names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow",
-	"bound range exceeded", "invalid opcode", "device not available",
-	"double fault", "coprocessor segment overrun", "invalid TSS",
-	"segment not present", "stack-segment fault",
-	"general protection fault", "page fault", "reserved (15)",
-	"x87 floating-point error", "alignment check", "machine check",
-	"SIMD floating-point error", "virtualization exception",
-	"control protection exception", "reserved (22)", "reserved (23)",
-	"reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
-	"hypervisor injection", "VMM communication", "security exception",
-	"reserved (31)",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range exceeded",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor segment overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack-segment fault",
+    "general protection fault",
+    "page fault",
+    "reserved (15)",
+    "x87 floating-point error",
+    "alignment check",
+    "machine check",
+    "SIMD floating-point error",
+    "virtualization exception",
+    "control protection exception",
+    "reserved (22)",
+    "reserved (23)",
+    "reserved (24)",
+    "reserved (25)",
+    "reserved (26)",
+    "reserved (27)",
+    "hypervisor injection",
+    "VMM communication",
+    "security exception",
+    "reserved (31)",
 };
 
 static void set_gate(unsigned v, uint64_t handler, unsigned ist)
 {
 	idt[v] = (struct idt_entry){
-		.off0 = (uint16_t)handler,
-		.sel = 0x08,
-		.ist = (uint8_t)ist,
-		.type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
-		.off1 = (uint16_t)(handler >> 16),
-		.off2 = (uint32_t)(handler >> 32),
+	    .off0 = (uint16_t)handler,
+	    .sel = 0x08,
+	    .ist = (uint8_t)ist,
+	    .type = 0x8e, /* present, DPL 0, 64-bit interrupt gate */
+	    .off1 = (uint16_t)(handler >> 16),
+	    .off2 = (uint32_t)(handler >> 32),
 	};
 }
 

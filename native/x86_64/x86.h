@@ -44,7 +44,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"
 	                 :
-	                 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+	                 : "c"(msr), "a"((uint32_t)v),
+	                   "d"((uint32_t)(v >> 32)));
 }
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
@@ -63,17 +64,17 @@ static inline uint64_t read_cr2(void)
 
 /* Linker-script and boot.S symbols. */
 extern char __image_start[], __text_end[], __rodata_end[], __data_end[],
-        __image_end[];
+    __image_end[];
 extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[4 * 512];
 extern uint32_t x86_has_nx;
 extern uint64_t x86_gdt[];
 
 /* The 8259 PICs remapped to vectors 0x20..0x2f; the LAPIC timer and its
  * spurious vector above them. */
-#define X86_VEC_IRQ0 0x20
-#define X86_VEC_TIMER 0x30
+#define X86_VEC_IRQ0     0x20
+#define X86_VEC_TIMER    0x30
 #define X86_VEC_SPURIOUS 0xff
-#define X86_ISA_LINES 16
+#define X86_ISA_LINES    16
 
 /* console.c */
 void x86_console_init(void);

@@ -10,9 +10,9 @@
  */
 #include <rumpk/api.h>
 
-#define MS 1000000ull
+#define MS          1000000ull
 #define LATE_MAX_NS (5 * MS)
-#define ROUNDS 3
+#define ROUNDS      3
 
 /* Appends s at *p (no terminator). */
 static char *put_str(char *p, const char *s)

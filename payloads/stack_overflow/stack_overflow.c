@@ -26,7 +26,8 @@ static __attribute__((noinline)) uint64_t dive(uint64_t n)
 __attribute__((section(".text.entry"))) int64_t
 rk_payload_entry(const struct rk_api *api)
 {
-	api->puts("[stack_overflow] about to recurse past the end of the stack");
+	api->puts(
+	    "[stack_overflow] about to recurse past the end of the stack");
 	uint64_t r = dive(0);
 	api->puts("[stack_overflow] came back: the stack did not overflow");
 	return (int64_t)(r & 1);

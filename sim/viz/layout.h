@@ -24,9 +24,9 @@ struct viz_rect {
 
 /* Text inside a pane starts this far from its corner, under the pane's
  * title line. */
-#define VIZ_PAD        4
-#define VIZ_BODY_Y     16
-#define VIZ_PLOT_X     78 /* timelines: where the plot starts in a pane */
+#define VIZ_PAD    4
+#define VIZ_BODY_Y 16
+#define VIZ_PLOT_X 78 /* timelines: where the plot starts in a pane */
 
 /* 0xAARRGGBB */
 #define VIZ_C_BG       0xff0e1216u

@@ -89,9 +89,8 @@ static uint16_t sat16(uint64_t v)
 	return v > 0xffff ? 0xffff : (uint16_t)v;
 }
 
-void viz_model_event(struct viz_model *m, unsigned kind, uint64_t t,
-                     uint64_t a, uint64_t b, uint64_t c, uint64_t id,
-                     const char *name)
+void viz_model_event(struct viz_model *m, unsigned kind, uint64_t t, uint64_t a,
+                     uint64_t b, uint64_t c, uint64_t id, const char *name)
 {
 	viz_model_advance(m, t);
 	struct vm_bucket *bk = cur(m);
@@ -149,7 +148,8 @@ void viz_model_event(struct viz_model *m, unsigned kind, uint64_t t,
 			f->id = id;
 			f->prio = (unsigned)b;
 			f->state = 1;
-			snprintf(f->name, sizeof(f->name), "%s", name ? name : "?");
+			snprintf(f->name, sizeof(f->name), "%s",
+			         name ? name : "?");
 		}
 		break;
 	default:
@@ -196,8 +196,7 @@ void viz_model_console(struct viz_model *m, char c, int kind)
 		l->cols++;
 }
 
-const struct vm_bucket *viz_model_bucket(const struct viz_model *m,
-                                         uint64_t i)
+const struct vm_bucket *viz_model_bucket(const struct viz_model *m, uint64_t i)
 {
 	const struct vm_bucket *b = &m->hist[i % VM_HIST];
 	return b->index == i ? b : NULL;

@@ -28,7 +28,8 @@ void viz_fill(struct viz_fb *fb, int x, int y, int w, int h, uint32_t c)
 	if (y + h > fb->h)
 		h = fb->h - y;
 	for (int j = 0; j < h; j++) {
-		uint32_t *row = fb->px + (size_t)(y + j) * (size_t)fb->pitch + x;
+		uint32_t *row =
+		    fb->px + (size_t)(y + j) * (size_t)fb->pitch + x;
 		for (int i = 0; i < w; i++)
 			row[i] = c;
 	}
@@ -92,13 +93,13 @@ static void console(struct viz_fb *fb, const struct viz_model *m,
 	int cols = (r.w - 2 * VIZ_PAD) / VIZ_ADV_X;
 	/* Newest line at the bottom once the pane is full; until then the
 	 * lines start at the top, as on a terminal. */
-	uint64_t avail = m->con_total < VM_CON_LINES ? m->con_total
-	                                             : VM_CON_LINES;
+	uint64_t avail =
+	    m->con_total < VM_CON_LINES ? m->con_total : VM_CON_LINES;
 	avail = avail > v->scroll ? avail - v->scroll : 0;
 	int shown = avail < (uint64_t)rows ? (int)avail : rows;
 	for (int i = 0; i < shown; i++) {
 		const struct vm_con_line *l =
-		        viz_model_con_line(m, (uint64_t)v->scroll + (uint64_t)i);
+		    viz_model_con_line(m, (uint64_t)v->scroll + (uint64_t)i);
 		if (!l)
 			break;
 		char buf[VM_CON_COLS + 1];
@@ -133,15 +134,18 @@ static void fibers(struct viz_fb *fb, const struct viz_view *v)
 	struct viz_rect r = VIZ_PANE_FIBERS;
 	pane(fb, r, "fibers");
 	int x = r.x + VIZ_PAD, y = r.y + VIZ_BODY_Y;
-	viz_text(fb, x, y, "sl name           id               pr state   "
-	         "switches", VIZ_C_DIM, 80);
+	viz_text(fb, x, y,
+	         "sl name           id               pr state   "
+	         "switches",
+	         VIZ_C_DIM, 80);
 	y += VIZ_LINE_H + 2;
 	int rows = (r.y + r.h - 2 - y) / VIZ_LINE_H;
 	for (unsigned i = 0; i < v->nrows && (int)i < rows; i++) {
 		const struct viz_row *f = &v->rows[i];
 		char buf[100];
-		snprintf(buf, sizeof(buf), "%2u %-14.14s %016llx %2u %-7s %8llu",
-		         f->slot, f->name, (unsigned long long)f->id, f->prio,
+		snprintf(buf, sizeof(buf),
+		         "%2u %-14.14s %016llx %2u %-7s %8llu", f->slot,
+		         f->name, (unsigned long long)f->id, f->prio,
 		         state_name(f->state, f->running, f->exited),
 		         (unsigned long long)f->switches);
 		if (f->running)
@@ -200,8 +204,8 @@ static uint32_t shade(uint32_t c, double k)
 /* A row of counts per column: the height and brightness grow with the
  * logarithm of the count, so 1 and 10,000 both show. */
 static void count_row(struct viz_fb *fb, const struct viz_model *m,
-                      const struct viz_view *v, int x0, int y, int w,
-                      int h, int which, uint32_t color)
+                      const struct viz_view *v, int x0, int y, int w, int h,
+                      int which, uint32_t color)
 {
 	viz_fill(fb, x0, y, w, h, 0xff1c232au);
 	for (int col = 0; col < w; col++) {
@@ -247,7 +251,8 @@ static void irq_pane(struct viz_fb *fb, const struct viz_model *m,
 {
 	struct viz_rect r = VIZ_PANE_IRQ;
 	char title[96];
-	snprintf(title, sizeof(title), "interrupts per line and fiber "
+	snprintf(title, sizeof(title),
+	         "interrupts per line and fiber "
 	         "switches (%.1f ms per pixel)",
 	         (double)v->zoom * VM_BUCKET_NS / 1e6);
 	pane(fb, r, title);
@@ -278,9 +283,11 @@ static void gov_pane(struct viz_fb *fb, const struct viz_model *m,
 	if (m->mode == VM_MODE_NONE)
 		snprintf(title, sizeof(title), "governor: no transition yet");
 	else
-		snprintf(title, sizeof(title), "governor: %s (line %u), %llu "
+		snprintf(title, sizeof(title),
+		         "governor: %s (line %u), %llu "
 		         "War / %llu Peace entries, rate at the last switch "
-		         "%llu/s", m->mode ? "WAR" : "PEACE", m->gov_line,
+		         "%llu/s",
+		         m->mode ? "WAR" : "PEACE", m->gov_line,
 		         (unsigned long long)m->war_entries,
 		         (unsigned long long)m->peace_entries,
 		         (unsigned long long)m->last_rate);
@@ -341,7 +348,8 @@ static void ring_pane(struct viz_fb *fb, const struct viz_model *m,
 			if (!col_range(m, v, col, w, &lo, &hi))
 				continue;
 			for (uint64_t i = lo; i <= hi; i++) {
-				const struct vm_bucket *b = viz_model_bucket(m, i);
+				const struct vm_bucket *b =
+				    viz_model_bucket(m, i);
 				if (b && in_run(m, i) && b->ring_fill[k] > fill)
 					fill = b->ring_fill[k];
 			}
@@ -357,8 +365,10 @@ static void ring_pane(struct viz_fb *fb, const struct viz_model *m,
 		y += h + 4;
 	}
 	if (!any)
-		viz_text(fb, x0 + 4, y + 3, "no ring sample yet (the console "
-		         "receive ring reports while it runs)", VIZ_C_DIM, 120);
+		viz_text(fb, x0 + 4, y + 3,
+		         "no ring sample yet (the console "
+		         "receive ring reports while it runs)",
+		         VIZ_C_DIM, 120);
 }
 
 void viz_render(struct viz_fb *fb, const struct viz_model *m,

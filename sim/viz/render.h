@@ -29,10 +29,10 @@ struct viz_row {
 
 #define VIZ_MAX_COUNTERS 32
 struct viz_view {
-	char title[160];     /* the title bar's middle part */
-	char status[48];     /* "running", "PAUSED", "exited: status 0" */
-	unsigned zoom;       /* history buckets per pixel column */
-	unsigned scroll;     /* console lines scrolled back */
+	char title[160]; /* the title bar's middle part */
+	char status[48]; /* "running", "PAUSED", "exited: status 0" */
+	unsigned zoom;   /* history buckets per pixel column */
+	unsigned scroll; /* console lines scrolled back */
 	struct viz_row rows[64];
 	unsigned nrows;
 	char counters[VIZ_MAX_COUNTERS][2][40];
@@ -48,6 +48,6 @@ int viz_text(struct viz_fb *fb, int x, int y, const char *s, uint32_t c,
              int maxcols);
 /* Adds a "label value" line to the counters. */
 void viz_counter(struct viz_view *v, const char *label, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -123,7 +123,9 @@ static int load(struct trace *tr, const char *path)
 	while (i <= len) {
 		if (i == len || tr->buf[i] == 0x1e) {
 			if (i > text) {
-				struct rev e = {.t = t, .kind = 0, .off = text,
+				struct rev e = {.t = t,
+				                .kind = 0,
+				                .off = text,
 				                .len = i - text};
 				if (push(tr, &e))
 					return -1;
@@ -145,8 +147,10 @@ static int load(struct trace *tr, const char *path)
 		i++;
 	}
 	if (!tr->frames) {
-		fprintf(stderr, "rumpk-sim: --viz-replay %s: no trace frames "
-		        "(record with ./run.sh qemu ARCH --trace FILE)\n", path);
+		fprintf(stderr,
+		        "rumpk-sim: --viz-replay %s: no trace frames "
+		        "(record with ./run.sh qemu ARCH --trace FILE)\n",
+		        path);
 		return -1;
 	}
 	return 0;
@@ -162,7 +166,8 @@ static void feed(struct viz_model *m, const struct trace *tr,
 	}
 	char name[24] = "";
 	if (e->kind == RK_TR_SPAWN) {
-		size_t n = e->len < sizeof(name) - 1 ? e->len : sizeof(name) - 1;
+		size_t n =
+		    e->len < sizeof(name) - 1 ? e->len : sizeof(name) - 1;
 		memcpy(name, tr->buf + e->off, n);
 		name[n] = '\0';
 	}
@@ -194,11 +199,13 @@ static void build_view(struct viz_view *v, const struct viz_model *m,
 	snprintf(v->title, sizeof(v->title), "replay of %s",
 	         base ? base + 1 : path);
 	snprintf(v->status, sizeof(v->status), "%s",
-	         end ? "end of trace" : u->paused ? "PAUSED (F5)" : "playing");
+	         end         ? "end of trace"
+	         : u->paused ? "PAUSED (F5)"
+	                     : "playing");
 	viz_counter(v, "trace time", "%.3f ms",
 	            m->started ? (double)(m->now - m->t0) / 1e6 : 0.0);
-	viz_counter(v, "speed", "%s", u->win ? viz_speed_name(u)
-	                                     : "(headless)");
+	viz_counter(v, "speed", "%s",
+	            u->win ? viz_speed_name(u) : "(headless)");
 	viz_counter(v, "frames read", "%zu of %zu", done, tr->n);
 	if (tr->bad)
 		viz_counter(v, "bad frames", "%zu", tr->bad);
@@ -213,8 +220,10 @@ static void build_view(struct viz_view *v, const struct viz_model *m,
 		viz_counter(v, label, "%llu",
 		            (unsigned long long)m->line_total[i]);
 	}
-	viz_counter(v, "governor", "%s", m->mode == VM_MODE_NONE ? "-"
-	                                 : m->mode ? "WAR" : "PEACE");
+	viz_counter(v, "governor", "%s",
+	            m->mode == VM_MODE_NONE ? "-"
+	            : m->mode               ? "WAR"
+	                                    : "PEACE");
 	viz_counter(v, "war/peace in", "%llu/%llu",
 	            (unsigned long long)m->war_entries,
 	            (unsigned long long)m->peace_entries);
@@ -250,8 +259,8 @@ int viz_replay(const struct viz_opts *o)
 
 	if (!o->window) {
 		/* Headless: the state at --viz-after-ms (or the end). */
-		uint64_t until = o->after_set ? t0 + o->after_ms * 1000000ull
-		                              : UINT64_MAX;
+		uint64_t until =
+		    o->after_set ? t0 + o->after_ms * 1000000ull : UINT64_MAX;
 		while (next < tr.n && tr.ev[next].t <= until)
 			feed(&m, &tr, &tr.ev[next++]);
 		if (until != UINT64_MAX && until <= end_t)
@@ -284,9 +293,10 @@ int viz_replay(const struct viz_opts *o)
 		u.ntyped = 0; /* nothing to type into */
 		u.bursts = 0;
 		build_view(&v, &m, &u, o->replay, &tr, next, next == tr.n);
-		if (!snap_done && (next == tr.n ||
-		                   (o->after_set &&
-		                    clock >= (double)(t0 + o->after_ms * 1000000ull)))) {
+		if (!snap_done &&
+		    (next == tr.n ||
+		     (o->after_set &&
+		      clock >= (double)(t0 + o->after_ms * 1000000ull)))) {
 			snap_done = true;
 			if (viz_ui_save(&u, &m, &v, o->snapshot) != 0)
 				rc = 2;

@@ -27,8 +27,8 @@ uint64_t viz_mono_ns(void)
 const char *viz_speed_name(const struct viz_ui *u)
 {
 	static const char *const names[VIZ_NSPEEDS] = {
-	        "1/1000x", "1/100x", "1/10x", "1/2x", "1x",
-	        "2x",      "5x",     "10x",   "100x", "max"};
+	    "1/1000x", "1/100x", "1/10x", "1/2x", "1x",
+	    "2x",      "5x",     "10x",   "100x", "max"};
 	return names[u->speed_idx];
 }
 
@@ -44,22 +44,24 @@ int viz_ui_init(struct viz_ui *u, bool window, const char *title)
 		fprintf(stderr, "rumpk-sim: SDL_Init: %s\n", SDL_GetError());
 		return -1;
 	}
-	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, VIZ_W, VIZ_H, 32,
-	                                                SDL_PIXELFORMAT_ARGB8888);
+	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
+	    0, VIZ_W, VIZ_H, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!s) {
 		fprintf(stderr, "rumpk-sim: SDL surface: %s\n", SDL_GetError());
 		return -1;
 	}
 	u->surf = s;
-	u->fb = (struct viz_fb){(uint32_t *)s->pixels, VIZ_W, VIZ_H,
-	                        s->pitch / 4};
+	u->fb =
+	    (struct viz_fb){(uint32_t *)s->pixels, VIZ_W, VIZ_H, s->pitch / 4};
 	if (window) {
-		SDL_Window *w = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED,
-		                                 SDL_WINDOWPOS_UNDEFINED, VIZ_W,
-		                                 VIZ_H, 0);
+		SDL_Window *w =
+		    SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED,
+		                     SDL_WINDOWPOS_UNDEFINED, VIZ_W, VIZ_H, 0);
 		if (!w) {
-			fprintf(stderr, "rumpk-sim: --viz: cannot open a window: "
-			        "%s\n", SDL_GetError());
+			fprintf(stderr,
+			        "rumpk-sim: --viz: cannot open a window: "
+			        "%s\n",
+			        SDL_GetError());
 			return -1;
 		}
 		u->win = w;
@@ -179,8 +181,8 @@ unsigned viz_ui_zoom(struct viz_ui *u, const struct viz_model *m)
 {
 	if (u->auto_zoom) {
 		/* The whole run fits the plot width, within the history. */
-		uint64_t span = m->started ? m->last_bucket - m->t0 / VM_BUCKET_NS
-		                           : 0;
+		uint64_t span =
+		    m->started ? m->last_bucket - m->t0 / VM_BUCKET_NS : 0;
 		uint64_t w = VIZ_W - 8 - VIZ_PLOT_X - VIZ_PAD;
 		uint64_t z = span / w + 1;
 		uint64_t zmax = VM_HIST / w;
@@ -213,8 +215,8 @@ void viz_ui_draw(struct viz_ui *u, const struct viz_model *m,
 	}
 }
 
-int viz_ui_save(struct viz_ui *u, const struct viz_model *m,
-                struct viz_view *v, const char *path)
+int viz_ui_save(struct viz_ui *u, const struct viz_model *m, struct viz_view *v,
+                const char *path)
 {
 	draw(u, m, v);
 	if (SDL_SaveBMP((SDL_Surface *)u->surf, path) != 0) {

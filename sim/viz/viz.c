@@ -39,7 +39,8 @@ static void sink(unsigned kind, uint64_t a, uint64_t b, uint64_t c)
 {
 	uint64_t t = sim_time_peek();
 	if (kind == RK_TR_SPAWN) {
-		const struct rk_fiber *f = (const struct rk_fiber *)(uintptr_t)c;
+		const struct rk_fiber *f =
+		    (const struct rk_fiber *)(uintptr_t)c;
 		viz_model_event(&M, kind, t, a, b, c, f->id, f->name);
 	} else {
 		viz_model_event(&M, kind, t, a, b, c, 0, NULL);
@@ -96,7 +97,7 @@ static void build_view(void)
 		memset(r, 0, sizeof(*r));
 		r->slot = s;
 		/* The table shows as much of the name as its column holds. */
-	memcpy(r->name, f->name, strnlen(f->name, sizeof(r->name) - 1));
+		memcpy(r->name, f->name, strnlen(f->name, sizeof(r->name) - 1));
 		r->id = f->id;
 		r->prio = f->prio;
 		r->switches = f->switches;
@@ -114,9 +115,10 @@ static void build_view(void)
 	rk_sched_stats(&st);
 	viz_counter(&V, "kernel time", "%.3f ms",
 	            (double)sim_time_peek() / 1e6);
-	viz_counter(&V, "speed", "%s", !U.win ? "max (headless)"
-	                               : simt ? viz_speed_name(&U)
-	                                      : "real time");
+	viz_counter(&V, "speed", "%s",
+	            !U.win ? "max (headless)"
+	            : simt ? viz_speed_name(&U)
+	                   : "real time");
 	viz_counter(&V, "fiber switches", "%llu",
 	            (unsigned long long)st.switches);
 	viz_counter(&V, "idle entries", "%llu", (unsigned long long)st.idles);
@@ -136,8 +138,10 @@ static void build_view(void)
 	viz_counter(&V, "uart fifo", "%u/64", sim_uart_fifo_level());
 	viz_counter(&V, "typed, queued", "%llu, %zu",
 	            (unsigned long long)M.typed, sim_uart_injected_pending());
-	viz_counter(&V, "governor", "%s", M.mode == VM_MODE_NONE ? "-"
-	                                  : M.mode ? "WAR" : "PEACE");
+	viz_counter(&V, "governor", "%s",
+	            M.mode == VM_MODE_NONE ? "-"
+	            : M.mode               ? "WAR"
+	                                   : "PEACE");
 	viz_counter(&V, "war/peace in", "%llu/%llu",
 	            (unsigned long long)M.war_entries,
 	            (unsigned long long)M.peace_entries);
@@ -170,9 +174,8 @@ static void take_input(void)
 	if (U.ntyped) {
 		size_t n = sim_uart_inject(U.typed, U.ntyped);
 		for (size_t i = 0; i < n; i++) /* local echo, in green */
-			viz_model_console(&M, U.typed[i] == '\b' ? '~'
-			                                          : (char)U.typed[i],
-			                  1);
+			viz_model_console(
+			    &M, U.typed[i] == '\b' ? '~' : (char)U.typed[i], 1);
 		M.typed += n;
 		U.ntyped = 0;
 	}
@@ -194,7 +197,7 @@ static void frame(void)
 	if (U.closed && !L.finished) {
 		/* Closing the window detaches the view; the run goes on. */
 		fprintf(stderr, "rumpk-sim: --viz: window closed; the kernel "
-		        "runs on without the visualizer\n");
+		                "runs on without the visualizer\n");
 		sim_idle_hook = NULL;
 		viz_ui_close(&U);
 		L.on = false;

@@ -15,8 +15,8 @@ struct viz_opts {
 	const char *snapshot; /* --viz-snapshot FILE.bmp */
 	uint64_t after_ms;    /* --viz-after-ms N: snapshot at this time */
 	bool after_set;
-	const char *replay;   /* --viz-replay FILE */
-	const char *type;     /* --viz-type TEXT: typed at the start */
+	const char *replay; /* --viz-replay FILE */
+	const char *type;   /* --viz-type TEXT: typed at the start */
 };
 
 /* Live: installs the trace sink and the simulator's hooks, opens the

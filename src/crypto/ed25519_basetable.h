@@ -9,7 +9,7 @@
 
 #include "ge25519.h"
 
-#define RK_BASE_WNAF_W 8
+#define RK_BASE_WNAF_W  8
 #define RK_BASE_TABLE_N (1 << (RK_BASE_WNAF_W - 2))
 
 /* rk_ed25519_base_odd[i] = (2i + 1) B in affine (y+x, y-x, 2dxy) form,

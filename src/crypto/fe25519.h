@@ -167,7 +167,7 @@ RK_FE_INLINE void fe_mul(fe25519 h, const fe25519 f, const fe25519 g)
 	const uint64_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4];
 	const uint64_t g0 = g[0], g1 = g[1], g2 = g[2], g3 = g[3], g4 = g[4];
 	const uint64_t g1_19 = g1 * 19, g2_19 = g2 * 19, g3_19 = g3 * 19,
-		       g4_19 = g4 * 19;
+	               g4_19 = g4 * 19;
 	rk_u128 r0, r1, r2, r3, r4;
 
 	r0 = (rk_u128)f0 * g0 + (rk_u128)f1 * g4_19 + (rk_u128)f2 * g3_19 +
@@ -233,7 +233,7 @@ static inline void rk_store64_le(uint8_t *p, uint64_t v)
 static inline void fe_frombytes(fe25519 h, const uint8_t s[32])
 {
 	const uint64_t w0 = rk_load64_le(s), w1 = rk_load64_le(s + 8),
-		       w2 = rk_load64_le(s + 16), w3 = rk_load64_le(s + 24);
+	               w2 = rk_load64_le(s + 16), w3 = rk_load64_le(s + 24);
 
 	h[0] = w0 & RK_FE_MASK51;
 	h[1] = ((w0 >> 51) | (w1 << 13)) & RK_FE_MASK51;
@@ -305,7 +305,7 @@ static inline int fe_equal(const fe25519 f, const fe25519 g)
 	fe_canon(a, f);
 	fe_canon(b, g);
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) |
-		(a[4] ^ b[4])) == 0;
+	        (a[4] ^ b[4])) == 0;
 }
 
 /*
@@ -316,26 +316,26 @@ static inline void fe_pow2_250_1(fe25519 out, fe25519 z11, const fe25519 z)
 {
 	fe25519 t0, t1, t2, t3;
 
-	fe_sq(t0, z);           /* 2 */
-	fe_sqn(t1, t0, 2);      /* 8 */
-	fe_mul(t1, z, t1);      /* 9 */
-	fe_mul(z11, t0, t1);    /* 11 */
-	fe_sq(t0, z11);         /* 22 */
-	fe_mul(t0, t1, t0);     /* 31 = 2^5 - 1 */
-	fe_sqn(t1, t0, 5);      /* 2^10 - 2^5 */
-	fe_mul(t0, t1, t0);     /* 2^10 - 1 */
-	fe_sqn(t1, t0, 10);     /* 2^20 - 2^10 */
-	fe_mul(t1, t1, t0);     /* 2^20 - 1 */
-	fe_sqn(t2, t1, 20);     /* 2^40 - 2^20 */
-	fe_mul(t1, t2, t1);     /* 2^40 - 1 */
-	fe_sqn(t1, t1, 10);     /* 2^50 - 2^10 */
-	fe_mul(t0, t1, t0);     /* 2^50 - 1 */
-	fe_sqn(t1, t0, 50);     /* 2^100 - 2^50 */
-	fe_mul(t1, t1, t0);     /* 2^100 - 1 */
-	fe_sqn(t2, t1, 100);    /* 2^200 - 2^100 */
-	fe_mul(t1, t2, t1);     /* 2^200 - 1 */
-	fe_sqn(t3, t1, 50);     /* 2^250 - 2^50 */
-	fe_mul(out, t3, t0);    /* 2^250 - 1 */
+	fe_sq(t0, z);        /* 2 */
+	fe_sqn(t1, t0, 2);   /* 8 */
+	fe_mul(t1, z, t1);   /* 9 */
+	fe_mul(z11, t0, t1); /* 11 */
+	fe_sq(t0, z11);      /* 22 */
+	fe_mul(t0, t1, t0);  /* 31 = 2^5 - 1 */
+	fe_sqn(t1, t0, 5);   /* 2^10 - 2^5 */
+	fe_mul(t0, t1, t0);  /* 2^10 - 1 */
+	fe_sqn(t1, t0, 10);  /* 2^20 - 2^10 */
+	fe_mul(t1, t1, t0);  /* 2^20 - 1 */
+	fe_sqn(t2, t1, 20);  /* 2^40 - 2^20 */
+	fe_mul(t1, t2, t1);  /* 2^40 - 1 */
+	fe_sqn(t1, t1, 10);  /* 2^50 - 2^10 */
+	fe_mul(t0, t1, t0);  /* 2^50 - 1 */
+	fe_sqn(t1, t0, 50);  /* 2^100 - 2^50 */
+	fe_mul(t1, t1, t0);  /* 2^100 - 1 */
+	fe_sqn(t2, t1, 100); /* 2^200 - 2^100 */
+	fe_mul(t1, t2, t1);  /* 2^200 - 1 */
+	fe_sqn(t3, t1, 50);  /* 2^250 - 2^50 */
+	fe_mul(out, t3, t0); /* 2^250 - 1 */
 }
 
 /* h = z^(p-2) = 1/z (0 -> 0) */
@@ -344,7 +344,7 @@ static inline void fe_invert(fe25519 h, const fe25519 z)
 	fe25519 t, z11;
 
 	fe_pow2_250_1(t, z11, z);
-	fe_sqn(t, t, 5);  /* 2^255 - 2^5 */
+	fe_sqn(t, t, 5);   /* 2^255 - 2^5 */
 	fe_mul(h, t, z11); /* 2^255 - 21 = p - 2 */
 }
 

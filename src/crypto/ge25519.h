@@ -91,15 +91,15 @@ static inline void ge_p2_dbl(ge_p1p1 *r, const ge_p2 *p)
 {
 	fe25519 t;
 
-	fe_sq(r->X, p->X);       /* A */
-	fe_sq(r->Z, p->Y);       /* B */
+	fe_sq(r->X, p->X); /* A */
+	fe_sq(r->Z, p->Y); /* B */
 	fe_sq(r->T, p->Z);
 	fe_add(r->T, r->T, r->T); /* C, < 2^52 + 2^16 */
 	fe_add(t, p->X, p->Y);
-	fe_sq(t, t);              /* (X+Y)^2 */
-	fe_add(r->Y, r->Z, r->X); /* A + B, < 2^53 */
-	fe_sub(r->Z, r->Z, r->X); /* B - A, < 2^53 */
-	fe_sub4(r->X, t, r->Y);   /* E, < 2^54 */
+	fe_sq(t, t);               /* (X+Y)^2 */
+	fe_add(r->Y, r->Z, r->X);  /* A + B, < 2^53 */
+	fe_sub(r->Z, r->Z, r->X);  /* B - A, < 2^53 */
+	fe_sub4(r->X, t, r->Y);    /* E, < 2^54 */
 	fe_sub4(r->T, r->T, r->Z); /* C - (B - A), < 2^54 */
 }
 
@@ -122,11 +122,11 @@ static inline void ge_add(ge_p1p1 *r, const ge_p3 *p, const ge_cached *q)
 	fe_mul(r->Y, r->Y, q->YminusX); /* A */
 	fe_mul(r->T, q->T2d, p->T);     /* C */
 	fe_mul(r->X, p->Z, q->Z);
-	fe_add(t, r->X, r->X);          /* D */
-	fe_sub(r->X, r->Z, r->Y);       /* B - A */
-	fe_add(r->Y, r->Z, r->Y);       /* B + A */
-	fe_add(r->Z, t, r->T);          /* D + C */
-	fe_sub(r->T, t, r->T);          /* D - C */
+	fe_add(t, r->X, r->X);    /* D */
+	fe_sub(r->X, r->Z, r->Y); /* B - A */
+	fe_add(r->Y, r->Z, r->Y); /* B + A */
+	fe_add(r->Z, t, r->T);    /* D + C */
+	fe_sub(r->T, t, r->T);    /* D - C */
 }
 
 /* r = p - q */
@@ -196,10 +196,10 @@ static inline int ge_frombytes(ge_p3 *h, const uint8_t s[32])
 	fe_1(h->Z);
 	fe_sq(u, h->Y);
 	fe_mul(v, u, rk_fe_d);
-	fe_sub(u, u, h->Z);    /* u = y^2 - 1 */
-	fe_add(v, v, h->Z);    /* v = d y^2 + 1 */
+	fe_sub(u, u, h->Z); /* u = y^2 - 1 */
+	fe_add(v, v, h->Z); /* v = d y^2 + 1 */
 	fe_sq(v3, v);
-	fe_mul(v3, v3, v);     /* v^3 */
+	fe_mul(v3, v3, v); /* v^3 */
 	fe_sq(h->X, v3);
 	fe_mul(h->X, h->X, v);
 	fe_mul(h->X, h->X, u); /* u v^7 */
@@ -208,8 +208,8 @@ static inline int ge_frombytes(ge_p3 *h, const uint8_t s[32])
 	fe_mul(h->X, h->X, u); /* u v^3 (u v^7)^((p-5)/8) */
 
 	fe_sq(vxx, h->X);
-	fe_mul(vxx, vxx, v);   /* v x^2 */
-	fe_sub4(chk, vxx, u);  /* u < 2^53 is not tight */
+	fe_mul(vxx, vxx, v);  /* v x^2 */
+	fe_sub4(chk, vxx, u); /* u < 2^53 is not tight */
 	if (!fe_iszero(chk)) {
 		fe_add(chk, vxx, u);
 		if (!fe_iszero(chk))

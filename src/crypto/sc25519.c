@@ -99,8 +99,8 @@ void rk_sc25519_reduce(uint8_t out[32], const uint8_t in[64])
 		uint64_t carry = 0;
 
 		for (j = 0; j < 5; j++) {
-			const u128 t = (u128)x[3 + i] * sc_mu[j] + q2[i + j] +
-				       carry;
+			const u128 t =
+			    (u128)x[3 + i] * sc_mu[j] + q2[i + j] + carry;
 
 			q2[i + j] = (uint64_t)t;
 			carry = (uint64_t)(t >> 64);

@@ -36,10 +36,10 @@ static const uint64_t K[80] = {
     0x431d67c49c100d4cULL, 0x4cc5d4becb3e42b6ULL, 0x597f299cfc657e2aULL,
     0x5fcb6fab3ad6faecULL, 0x6c44198c4a475817ULL};
 
-static const uint64_t H0[8] = {
-    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL,
-    0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
-    0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
+static const uint64_t H0[8] = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL,
+                               0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+                               0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
+                               0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
 
 static inline uint64_t ror(uint64_t x, unsigned n)
 {
@@ -68,11 +68,11 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 
 /* Sigma0 = ror28 ^ ror34 ^ ror39 and Sigma1 = ror14 ^ ror18 ^ ror41,
  * nested so that two-operand ISAs need fewer register copies */
-#define S0(x)     ror(ror(ror(x, 5) ^ (x), 6) ^ (x), 28)
-#define S1(x)     ror(ror(ror(x, 23) ^ (x), 4) ^ (x), 14)
-#define s0(x)     (ror(x, 1) ^ ror(x, 8) ^ ((x) >> 7))
-#define s1(x)     (ror(x, 19) ^ ror(x, 61) ^ ((x) >> 6))
-#define CH(x, y, z)  ((z) ^ ((x) & ((y) ^ (z))))
+#define S0(x)       ror(ror(ror(x, 5) ^ (x), 6) ^ (x), 28)
+#define S1(x)       ror(ror(ror(x, 23) ^ (x), 4) ^ (x), 14)
+#define s0(x)       (ror(x, 1) ^ ror(x, 8) ^ ((x) >> 7))
+#define s1(x)       (ror(x, 19) ^ ror(x, 61) ^ ((x) >> 6))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 
 /*
  * One round; the eight working variables rotate through the macro
@@ -90,8 +90,8 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 
 /* message schedule in a 16-word ring */
 #define WX(i)                                                                  \
-	(W[(i)&15] += s1(W[((i)-2) & 15]) + W[((i)-7) & 15] +                  \
-		      s0(W[((i)-15) & 15]))
+	(W[(i)&15] +=                                                          \
+	 s1(W[((i)-2) & 15]) + W[((i)-7) & 15] + s0(W[((i)-15) & 15]))
 
 static void compress(uint64_t state[8], const uint8_t *blocks, size_t n)
 {
@@ -129,22 +129,38 @@ static void compress(uint64_t state[8], const uint8_t *blocks, size_t n)
 		ROUND(c, d, e, f, g, h, a, b, K[14], W[14], x0, x1);
 		ROUND(b, c, d, e, f, g, h, a, K[15], W[15], x1, x0);
 		for (i = 16; i < 80; i += 16) {
-			ROUND(a, b, c, d, e, f, g, h, K[i + 0], WX(i + 0), x0, x1);
-			ROUND(h, a, b, c, d, e, f, g, K[i + 1], WX(i + 1), x1, x0);
-			ROUND(g, h, a, b, c, d, e, f, K[i + 2], WX(i + 2), x0, x1);
-			ROUND(f, g, h, a, b, c, d, e, K[i + 3], WX(i + 3), x1, x0);
-			ROUND(e, f, g, h, a, b, c, d, K[i + 4], WX(i + 4), x0, x1);
-			ROUND(d, e, f, g, h, a, b, c, K[i + 5], WX(i + 5), x1, x0);
-			ROUND(c, d, e, f, g, h, a, b, K[i + 6], WX(i + 6), x0, x1);
-			ROUND(b, c, d, e, f, g, h, a, K[i + 7], WX(i + 7), x1, x0);
-			ROUND(a, b, c, d, e, f, g, h, K[i + 8], WX(i + 8), x0, x1);
-			ROUND(h, a, b, c, d, e, f, g, K[i + 9], WX(i + 9), x1, x0);
-			ROUND(g, h, a, b, c, d, e, f, K[i + 10], WX(i + 10), x0, x1);
-			ROUND(f, g, h, a, b, c, d, e, K[i + 11], WX(i + 11), x1, x0);
-			ROUND(e, f, g, h, a, b, c, d, K[i + 12], WX(i + 12), x0, x1);
-			ROUND(d, e, f, g, h, a, b, c, K[i + 13], WX(i + 13), x1, x0);
-			ROUND(c, d, e, f, g, h, a, b, K[i + 14], WX(i + 14), x0, x1);
-			ROUND(b, c, d, e, f, g, h, a, K[i + 15], WX(i + 15), x1, x0);
+			ROUND(a, b, c, d, e, f, g, h, K[i + 0], WX(i + 0), x0,
+			      x1);
+			ROUND(h, a, b, c, d, e, f, g, K[i + 1], WX(i + 1), x1,
+			      x0);
+			ROUND(g, h, a, b, c, d, e, f, K[i + 2], WX(i + 2), x0,
+			      x1);
+			ROUND(f, g, h, a, b, c, d, e, K[i + 3], WX(i + 3), x1,
+			      x0);
+			ROUND(e, f, g, h, a, b, c, d, K[i + 4], WX(i + 4), x0,
+			      x1);
+			ROUND(d, e, f, g, h, a, b, c, K[i + 5], WX(i + 5), x1,
+			      x0);
+			ROUND(c, d, e, f, g, h, a, b, K[i + 6], WX(i + 6), x0,
+			      x1);
+			ROUND(b, c, d, e, f, g, h, a, K[i + 7], WX(i + 7), x1,
+			      x0);
+			ROUND(a, b, c, d, e, f, g, h, K[i + 8], WX(i + 8), x0,
+			      x1);
+			ROUND(h, a, b, c, d, e, f, g, K[i + 9], WX(i + 9), x1,
+			      x0);
+			ROUND(g, h, a, b, c, d, e, f, K[i + 10], WX(i + 10), x0,
+			      x1);
+			ROUND(f, g, h, a, b, c, d, e, K[i + 11], WX(i + 11), x1,
+			      x0);
+			ROUND(e, f, g, h, a, b, c, d, K[i + 12], WX(i + 12), x0,
+			      x1);
+			ROUND(d, e, f, g, h, a, b, c, K[i + 13], WX(i + 13), x1,
+			      x0);
+			ROUND(c, d, e, f, g, h, a, b, K[i + 14], WX(i + 14), x0,
+			      x1);
+			ROUND(b, c, d, e, f, g, h, a, K[i + 15], WX(i + 15), x1,
+			      x0);
 		}
 
 		state[0] += a;
@@ -220,7 +236,7 @@ void rk_sha512_final(rk_sha512_ctx *ctx, uint8_t out[64])
 		ctx->buf[i] = 0;
 	/* 128-bit big-endian bit length */
 	store_be64(ctx->buf + 112,
-		   (ctx->count[1] << 3) | (ctx->count[0] >> 61));
+	           (ctx->count[1] << 3) | (ctx->count[0] >> 61));
 	store_be64(ctx->buf + 120, ctx->count[0] << 3);
 	compress(ctx->state, ctx->buf, 1);
 	for (i = 0; i < 8; i++)

@@ -7,9 +7,9 @@
 #include <rumpk/klib.h>
 
 struct sink {
-	char *buf;     /* NULL: write to the console */
-	size_t size;   /* capacity of buf including the terminator */
-	size_t len;    /* characters produced so far (may exceed size) */
+	char *buf;   /* NULL: write to the console */
+	size_t size; /* capacity of buf including the terminator */
+	size_t len;  /* characters produced so far (may exceed size) */
 };
 
 static void emit(struct sink *s, char c)
@@ -126,8 +126,9 @@ static int format(struct sink *s, const char *fmt, rk_va_list ap)
 		case 'p':
 			emit(s, '0');
 			emit(s, 'x');
-			emit_number(s, (uintptr_t)rk_va_arg(ap, void *), false, 16,
-			            false, width > 2 ? width - 2 : 0, left, zero);
+			emit_number(s, (uintptr_t)rk_va_arg(ap, void *), false,
+			            16, false, width > 2 ? width - 2 : 0, left,
+			            zero);
 			break;
 		case 'c': {
 			char c = (char)rk_va_arg(ap, int);

@@ -22,15 +22,15 @@
 /* By relative path: libfdt.h includes its own "fdt.h". */
 #include "../../native/common/fdt.h"
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_fdt: property violated: %s: ",  \
-			        #cond);                                       \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			abort();                                              \
-		}                                                             \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr,                                        \
+			        "fuzz_fdt: property violated: %s: ", #cond);   \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -45,14 +45,18 @@ static void inside(const void *p, size_t len, const char *what)
 }
 
 static const char *const props[] = {
-        "compatible", "reg", "status", "#address-cells", "#size-cells",
-        "ranges", "interrupts", "device_type", "stdout-path",
-        "linux,initrd-start", "linux,initrd-end", "timebase-frequency",
-        "bootargs", "phandle", "interrupt-parent", "",
+    "compatible",       "reg",
+    "status",           "#address-cells",
+    "#size-cells",      "ranges",
+    "interrupts",       "device_type",
+    "stdout-path",      "linux,initrd-start",
+    "linux,initrd-end", "timebase-frequency",
+    "bootargs",         "phandle",
+    "interrupt-parent", "",
 };
 static const char *const compats[] = {
-        "ns16550a", "arm,pl011", "riscv,plic0", "sifive,plic-1.0.0",
-        "arm,gic-400", "arm,cortex-a15-gic", "virtio,mmio", "syscon",
+    "ns16550a",    "arm,pl011",          "riscv,plic0", "sifive,plic-1.0.0",
+    "arm,gic-400", "arm,cortex-a15-gic", "virtio,mmio", "syscon",
 };
 
 /* Every reader of one node. */
@@ -69,7 +73,8 @@ static void exercise(const struct rk_fdt *t, int node)
 			inside(v, len, "property value");
 		const char *s = rk_fdt_getprop_str(t, node, props[i]);
 		if (s) {
-			size_t n = strnlen(s, (size_t)(hi - (const uint8_t *)s));
+			size_t n =
+			    strnlen(s, (size_t)(hi - (const uint8_t *)s));
 			inside(s, n + 1, "string property");
 		}
 		uint32_t u32;
@@ -99,8 +104,9 @@ static void exercise(const struct rk_fdt *t, int node)
 	(void)rk_fdt_cpu_has_smode(t, node);
 	for (int c = rk_fdt_first_subnode(t, node), n = 0; c >= 0 && n < 4096;
 	     c = rk_fdt_next_subnode(t, c), n++)
-		CHECK(rk_fdt_parent(t, c) == node, "child %d of %d has parent %d",
-		      c, node, rk_fdt_parent(t, c));
+		CHECK(rk_fdt_parent(t, c) == node,
+		      "child %d of %d has parent %d", c, node,
+		      rk_fdt_parent(t, c));
 }
 
 /* The node's absolute path from rk_fdt_parent and rk_fdt_name, or false
@@ -108,7 +114,8 @@ static void exercise(const struct rk_fdt *t, int node)
 static bool path_of(const struct rk_fdt *t, int node, char *buf, size_t cap)
 {
 	int chain[RK_FDT_MAX_DEPTH + 2], n = 0;
-	for (int c = node; c >= 0 && n < (int)(sizeof(chain) / sizeof(chain[0]));
+	for (int c = node;
+	     c >= 0 && n < (int)(sizeof(chain) / sizeof(chain[0]));
 	     c = rk_fdt_parent(t, c))
 		chain[n++] = c;
 	size_t used = 0;
@@ -177,7 +184,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		      "name of node %d", off);
 		for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
 			int plen = 0;
-			const void *rv = fdt_getprop(data, off, props[i], &plen);
+			const void *rv =
+			    fdt_getprop(data, off, props[i], &plen);
 			const void *v = rk_fdt_getprop(&t, off, props[i], &len);
 			CHECK(rv == v && (!v || (size_t)plen == len),
 			      "property '%s' of node %d", props[i], off);
@@ -188,7 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ref_off = -1;
 	}
 	if (ref)
-		CHECK(ref_off < 0, "libfdt has node %d after the last", ref_off);
+		CHECK(ref_off < 0, "libfdt has node %d after the last",
+		      ref_off);
 
 	/* Whole-tree lookups. */
 	uint64_t a, b;
@@ -198,14 +207,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (ref && (int)i < fdt_num_mem_rsv(data)) {
 			uint64_t ra, rs;
 			CHECK(fdt_get_mem_rsv(data, (int)i, &ra, &rs) == 0 &&
-			              r == RK_FDT_OK && ra == a && rs == b,
+			          r == RK_FDT_OK && ra == a && rs == b,
 			      "reservation %u", i);
 		}
 	}
 	(void)rk_fdt_initrd(&t, &a, &b);
 	const char *args = rk_fdt_bootargs(&t);
 	if (args)
-		inside(args, strnlen(args, (size_t)(hi - (const uint8_t *)args)) + 1,
+		inside(args,
+		       strnlen(args, (size_t)(hi - (const uint8_t *)args)) + 1,
 		       "bootargs");
 	struct rk_fdt_uart u;
 	(void)rk_fdt_console_uart(&t, &u);
@@ -228,8 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			      "found node %d is not compatible", c);
 	}
 	static const char *const paths[] = {
-	        "/", "/chosen", "/cpus", "/memory", "/soc/serial", "",
-	        "chosen", "//", "/chosen/", "/a/b/c/d/e/f/g",
+	    "/", "/chosen", "/cpus", "/memory",  "/soc/serial",
+	    "",  "chosen",  "//",    "/chosen/", "/a/b/c/d/e/f/g",
 	};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		(void)rk_fdt_path_offset(&t, paths[i]);

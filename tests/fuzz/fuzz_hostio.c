@@ -25,15 +25,16 @@
 
 #include "hostio.h"
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_hostio: property violated: %s: ", \
-			        #cond);                                       \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			abort();                                              \
-		}                                                             \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(                                               \
+			    stderr,                                            \
+			    "fuzz_hostio: property violated: %s: ", #cond);    \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -115,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hostio_hex(key, 32, hex);
 		for (size_t i = 0; i < 64; i++)
 			CHECK(hexval((uint8_t)hex[i]) == hexval(data[i]) &&
-			              !(hex[i] >= 'A' && hex[i] <= 'F'),
+			          !(hex[i] >= 'A' && hex[i] <= 'F'),
 			      "hex digit %zu", i);
 		CHECK(hex[64] == '\0', "hex not terminated");
 	} else {

@@ -33,21 +33,21 @@
 
 /* Small, so the fuzzer reaches the "over the limit" rule. */
 #define FUZZ_MAX_BODY (64u * 1024u)
-#define MAX_KEYS 9
+#define MAX_KEYS      9
 
 static uint8_t keys[MAX_KEYS][32];
 static size_t nkeys;
 static uint8_t test_sk[64];
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_npl: property violated: %s: ",  \
-			        #cond);                                       \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			abort();                                              \
-		}                                                             \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr,                                        \
+			        "fuzz_npl: property violated: %s: ", #cond);   \
+			fprintf(stderr, __VA_ARGS__);                          \
+			fputc('\n', stderr);                                   \
+			abort();                                               \
+		}                                                              \
 	} while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -133,10 +133,10 @@ static enum rk_npl_err ref_load(const uint8_t *p, size_t len, size_t *key)
 static void try_image(const uint8_t *img, size_t len)
 {
 	struct rk_npl_policy pol = {
-	        .arch = RK_ARCH_SELF,
-	        .max_body = FUZZ_MAX_BODY,
-	        .keys = (const uint8_t(*)[32])keys,
-	        .nkeys = nkeys,
+	    .arch = RK_ARCH_SELF,
+	    .max_body = FUZZ_MAX_BODY,
+	    .keys = (const uint8_t(*)[32])keys,
+	    .nkeys = nkeys,
 	};
 	struct rk_npl_image out;
 	struct rk_npl_diag diag;

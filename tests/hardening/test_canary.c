@@ -74,8 +74,8 @@ static int run_case(int word, char *out, size_t cap)
 	close(fds[1]);
 	size_t used = 0;
 	ssize_t n;
-	while (used + 1 < cap && (n = read(fds[0], out + used,
-	                                   cap - 1 - used)) > 0)
+	while (used + 1 < cap &&
+	       (n = read(fds[0], out + used, cap - 1 - used)) > 0)
 		used += (size_t)n;
 	out[used] = '\0';
 	close(fds[0]);
@@ -101,7 +101,7 @@ int main(void)
 	char out[4096];
 	int st = run_case(-1, out, sizeof(out));
 	expect(st == 0 && strstr(out, "victim resumed after 2 steps") &&
-	               !strstr(out, "[PANIC]"),
+	           !strstr(out, "[PANIC]"),
 	       "intact canary: the fiber runs to the end, status 0", out);
 
 	/* The first, a middle and the last canary word. */
@@ -114,11 +114,12 @@ int main(void)
 		         "status %d (got %d)",
 		         words[i], RK_EXIT_STACK, st);
 		expect(st == RK_EXIT_STACK &&
-		               strstr(out, "[PANIC] stack overflow in fiber "
-		                           "'victim'") &&
-		               !strstr(out, "victim resumed"),
+		           strstr(out, "[PANIC] stack overflow in fiber "
+		                       "'victim'") &&
+		           !strstr(out, "victim resumed"),
 		       what, out);
 	}
-	printf("%s\n", failures ? "test_canary: FAILED" : "test_canary: passed");
+	printf("%s\n",
+	       failures ? "test_canary: FAILED" : "test_canary: passed");
 	return failures ? 1 : 0;
 }
