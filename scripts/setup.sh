@@ -9,7 +9,7 @@ RK_PACKAGES=(
 	meson ninja-build pkg-config python3 gcc clang lld llvm
 	libsodium-dev libcmocka-dev libck-dev libsdl2-dev libfdt-dev
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
-	qemu-system-data opensbi u-boot-qemu cppcheck valgrind
+	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes (issue 8)
 )
 
