@@ -27,8 +27,8 @@ usage() { # usage [STATUS]: the header above; 2 unless asked for help
 }
 
 host_build() {
-	rk_setup_packages
-	rk_setup_build build
+	rk_setup_packages || exit 2 # missing packages: the command was printed
+	rk_setup_build build || exit 2
 	ninja -C build >/dev/null || ninja -C build
 }
 
@@ -76,14 +76,14 @@ qemu)
 			;;
 		esac
 	done
-	rk_setup_packages
+	rk_setup_packages || exit 2 # missing packages: the command was printed
 	dir="build-$arch" opts=()
 	if [ -n "$keypub" ]; then
 		# A kernel that trusts only this key, in a build dir of its own.
 		dir="build-$arch-key-$(sha256sum "$keypub" | cut -c1-12)"
 		opts=(-Dtrusted_keys="$keypub")
 	fi
-	rk_cross_build "$arch" "$dir" "${opts[@]}"
+	rk_cross_build "$arch" "$dir" "${opts[@]}" || exit 2
 	ninja -C "$dir" >/dev/null || ninja -C "$dir"
 	kernel="$dir/native/rumpk-$arch.elf"
 	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
