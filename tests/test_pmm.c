@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "child.h"
+
 #include <rumpk/status.h>
 
 #define RK_PMM_MAX_BYTES (16ull << 20) /* 4096 pages */
@@ -60,31 +62,22 @@ static int all_zero(const uint8_t *p, size_t n)
 	return 1;
 }
 
+struct thunk {
+	void (*fn)(void);
+};
+
+static void call(void *arg)
+{
+	((struct thunk *)arg)->fn();
+}
+
 /* Runs fn in a child; returns its exit status and what it printed. */
 static int run_child(void (*fn)(void), char *out, size_t outsz)
 {
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		fn();
-		_exit(0); /* fn did not panic */
-	}
-	close(fds[1]);
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < outsz &&
-	       (n = read(fds[0], out + got, outsz - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(fds[0]);
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	struct thunk t = {fn};
+	int st = rk_test_run_child(call, &t, out, outsz);
+	assert_true(st >= 0 && st < 1000); /* ran, and exited */
+	return st;
 }
 
 static void test_empty(void **state)

@@ -21,6 +21,8 @@
 #include <rumpk/sched.h>
 #include <rumpk/status.h>
 
+#include "../child.h"
+
 static int corrupt_word = -1; /* which 8-byte word of the stack bottom */
 static int steps;
 
@@ -47,42 +49,23 @@ static void other(void *arg)
 		rk_yield();
 }
 
+/* One case, in the child: the scheduler with a victim and a bystander. */
+static void scheduler_case(void *arg)
+{
+	corrupt_word = *(const int *)arg;
+	rk_sched_init();
+	if (!rk_fiber_spawn("victim", RK_PRIO_NORMAL, victim, NULL, 0, false) ||
+	    !rk_fiber_spawn("other", RK_PRIO_NORMAL, other, NULL, 0, false))
+		_exit(3);
+	unsigned stuck = rk_sched_run();
+	fflush(stdout);
+	_exit(stuck ? 4 : 0);
+}
+
 /* Runs one case in a child; returns its status, output in out. */
 static int run_case(int word, char *out, size_t cap)
 {
-	int fds[2];
-	if (pipe(fds) != 0)
-		return -1;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		corrupt_word = word;
-		rk_sched_init();
-		if (!rk_fiber_spawn("victim", RK_PRIO_NORMAL, victim, NULL, 0,
-		                    false) ||
-		    !rk_fiber_spawn("other", RK_PRIO_NORMAL, other, NULL, 0,
-		                    false))
-			_exit(3);
-		unsigned stuck = rk_sched_run();
-		fflush(stdout);
-		_exit(stuck ? 4 : 0);
-	}
-	close(fds[1]);
-	size_t used = 0;
-	ssize_t n;
-	while (used + 1 < cap &&
-	       (n = read(fds[0], out + used, cap - 1 - used)) > 0)
-		used += (size_t)n;
-	out[used] = '\0';
-	close(fds[0]);
-	int st;
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+	return rk_test_run_child(scheduler_case, &word, out, cap);
 }
 
 static int failures;
