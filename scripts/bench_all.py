@@ -100,10 +100,14 @@ def run_ring(t, r, build):
     rc, out = r.run("ring", [b])
     if rc != 0:
         return t.problem("ring", "bench_ring failed (status %d)" % rc)
+    # batch, slot ns, span ns, ck ns (bench_ring's one-thread table)
     for m in re.finditer(r"^(\d+)\s+%s\s+%s\s+%s" % (NUM, NUM, NUM), out,
                          re.M):
-        t.add("ring vs ck_ring", "1 thread, batch %s, ns/msg" % m.group(1),
-              float(m.group(2)), "ck_ring SPSC", float(m.group(3)), "ns")
+        for idiom, col in (("rk_ring_slot", 2), ("rk_ring_span", 3)):
+            t.add("ring vs ck_ring",
+                  "1 thread, batch %s, %s, ns/msg" % (m.group(1), idiom),
+                  float(m.group(col)), "ck_ring SPSC", float(m.group(4)),
+                  "ns")
     for m in re.finditer(r"^rumpk batch (\d+)\s+%s\s+%s" % (NUM, NUM), out,
                          re.M):
         t.add("ring vs ck_ring", "2 threads, batch %s, Mmsg/s" % m.group(1),

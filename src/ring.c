@@ -23,6 +23,7 @@ int rk_ring_init(struct rk_ring *r, void *slots, size_t slot_size,
 	r->shift = (uint32_t)__builtin_ctzll(capacity);
 	r->mode = (uint8_t)mode;
 	r->wait = (uint8_t)wait;
+	r->publish_is_store = mode == RK_RING_SP && wait != RK_WAIT_BLOCK;
 	r->lap = lap;
 	if (lap)
 		for (size_t i = 0; i < capacity; i++)
@@ -40,6 +41,7 @@ int rk_ring_attach(struct rk_ring *r, struct rk_ring_consumer *c)
 	uint64_t start =
 	    r->mode == RK_RING_MP ? atomic_load(&r->claim) : r->sp_claim;
 	c->ring = r;
+	c->blocking = r->wait == RK_WAIT_BLOCK;
 	atomic_store(&c->seq, start);
 	r->consumers[n] = c;
 	atomic_store(&r->nconsumers, n + 1);
@@ -53,18 +55,18 @@ void rk_ring_detach(struct rk_ring *r, struct rk_ring_consumer *c)
 		if (r->consumers[i] == c) {
 			r->consumers[i] = r->consumers[n - 1];
 			atomic_store(&r->nconsumers, n - 1);
-			/* The gate may have been this consumer: recompute. */
-			atomic_store(&r->gate, 0);
+			/* The cached gate stays valid: removing a consumer
+			 * can only raise the slowest sequence. */
 			break;
 		}
 	}
 	if (atomic_load(&r->waiters))
-		rk__ring_wake(&r->not_full, r);
+		rk_waitq_wake_all(&r->not_full);
 }
 
 /* Re-reads every consumer's sequence.  True when claiming up to `need`
  * fits in the ring now. */
-bool rk__ring_refresh_gate(struct rk_ring *r, uint64_t need)
+static bool refresh_gate(struct rk_ring *r, uint64_t need)
 {
 	unsigned n = atomic_load_explicit(&r->nconsumers, memory_order_acquire);
 	uint64_t min = UINT64_MAX;
@@ -77,44 +79,74 @@ bool rk__ring_refresh_gate(struct rk_ring *r, uint64_t need)
 	}
 	if (n == 0) /* nobody gates the producers */
 		min = need - (r->mask + 1);
-	atomic_store_explicit(&r->gate, min, memory_order_release);
+	if (r->mode == RK_RING_MP)
+		atomic_store_explicit(&r->gate, min, memory_order_release);
+	else
+		r->sp_limit = min + r->mask + 1;
 	return need - min <= r->mask + 1;
 }
 
-bool rk__ring_try_claim_mp(struct rk_ring *r, uint32_t n, uint64_t *first)
+/* The inline claim lands here in MP mode (sp_limit stays 0) and when the
+ * SP limit says the ring looks full. */
+uint64_t rk__ring_try_claim_slow(struct rk_ring *r, uint32_t n)
 {
+	if (r->mode == RK_RING_SP) {
+		uint64_t first = r->sp_claim;
+		if (!refresh_gate(r, first + n))
+			return RK_RING_NONE;
+		r->sp_claim = first + n;
+		return first;
+	}
 	uint64_t cur = atomic_load_explicit(&r->claim, memory_order_relaxed);
-
 	do {
 		uint64_t next = cur + n;
 		if (next - atomic_load_explicit(&r->gate,
 		                                memory_order_acquire) >
 		        r->mask + 1 &&
-		    !rk__ring_refresh_gate(r, next))
-			return false;
+		    !refresh_gate(r, next))
+			return RK_RING_NONE;
 	} while (!atomic_compare_exchange_weak_explicit(
 	    &r->claim, &cur, cur + n, memory_order_relaxed,
 	    memory_order_relaxed));
-	*first = cur;
-	return true;
+	return cur;
 }
 
-/* MP: the longest run of published slots from the consumer's position. */
-uint64_t rk__ring_scan(const struct rk_ring_consumer *c, uint64_t from)
+/* MP rings publish per slot; blocking rings also wake sleeping readers. */
+void rk__ring_publish_slow(struct rk_ring *r, uint64_t first, uint32_t n)
+{
+	if (r->mode == RK_RING_MP) { /* the cursor stays 0: see poll */
+		for (uint32_t i = 0; i < n; i++)
+			atomic_store_explicit(&r->lap[(first + i) & r->mask],
+			                      first + i + 1,
+			                      memory_order_release);
+	} else {
+		atomic_store_explicit(&r->cursor, first + n,
+		                      memory_order_release);
+	}
+	if (atomic_load_explicit(&r->waiters, memory_order_relaxed))
+		rk_waitq_wake_all(&r->not_empty);
+}
+
+/* A blocking ring's consumer released room: wake sleeping producers. */
+void rk__ring_release_wake(struct rk_ring *r)
+{
+	if (atomic_load_explicit(&r->waiters, memory_order_relaxed))
+		rk_waitq_wake_all(&r->not_full);
+}
+
+/* SP: the inline poll found the ring empty; look again.  MP: the longest
+ * run of published slots from the consumer's position. */
+uint64_t rk__ring_poll_slow(const struct rk_ring_consumer *c, uint64_t next)
 {
 	const struct rk_ring *r = c->ring;
-	uint64_t s = from, end = from + r->mask + 1;
-
+	if (r->mode == RK_RING_SP)
+		return atomic_load_explicit(&r->cursor, memory_order_acquire) -
+		       next;
+	uint64_t s = next, end = next + r->mask + 1;
 	while (s < end && atomic_load_explicit(&r->lap[s & r->mask],
 	                                       memory_order_acquire) == s + 1)
 		s++;
-	return s;
-}
-
-void rk__ring_wake(struct rk_waitq *q, struct rk_ring *r)
-{
-	(void)r;
-	rk_waitq_wake_all(q);
+	return s - next;
 }
 
 /* One wait step with the ring's strategy.  ready() is checked again with
@@ -154,7 +186,7 @@ static bool claim_ready(void *p)
 	uint64_t next = (a->r->mode == RK_RING_MP ? atomic_load(&a->r->claim)
 	                                          : a->r->sp_claim) +
 	                a->n;
-	return rk__ring_refresh_gate(a->r, next);
+	return refresh_gate(a->r, next);
 }
 
 uint64_t rk_ring_claim(struct rk_ring *r, uint32_t n)

@@ -14,10 +14,12 @@
  * slot records the lap of the sequence last published in it, so a
  * consumer reads the longest run of consecutive published slots.
  *
- * The fast paths are inline here: a message costs a handful of loads and
- * stores.  The producer caches the slowest consumer's sequence and
- * re-reads the consumers only when that cache says the ring looks full;
- * a consumer reads the cursor once per poll and takes the whole batch.
+ * The fast paths are inline here and cost a handful of instructions: a
+ * single-producer claim is one compare against a private limit (the
+ * slowest consumer's sequence plus the capacity, refreshed only when the
+ * ring looks full), a publish is one store, a poll one shared load, a
+ * release one store.  Everything else (multi-producer claims, a full
+ * ring, waking blocked fibers) is one predictable branch away, in ring.c.
  */
 #ifndef RUMPK_RING_H
 #define RUMPK_RING_H
@@ -28,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rumpk/klib.h>
 #include <rumpk/sched.h>
 
 #define RK_RING_MAX_CONSUMERS 8
@@ -48,6 +51,7 @@ struct rk_ring_consumer {
 	 * reads it back relaxed), read by producers to gate themselves. */
 	alignas(64) _Atomic uint64_t seq;
 	struct rk_ring *ring;
+	bool blocking; /* the ring's wait is RK_WAIT_BLOCK: release may wake */
 };
 
 struct rk_ring {
@@ -57,18 +61,25 @@ struct rk_ring {
 	uint32_t slot_size;
 	uint32_t shift; /* log2(capacity) */
 	uint8_t mode, wait;
+	/* SP with a non-blocking wait: publish is a single cursor store. */
+	bool publish_is_store;
 	_Atomic uint64_t *lap; /* MP: per-slot published sequence+1 */
 	struct rk_ring_consumer *consumers[RK_RING_MAX_CONSUMERS];
 	_Atomic unsigned nconsumers;
 	struct rk_waitq not_empty, not_full;
 	_Atomic unsigned waiters; /* fibers blocked on either queue */
 
-	/* Producer side (SP: private; MP: claim is shared). */
-	alignas(64) _Atomic uint64_t claim; /* next sequence to hand out */
-	uint64_t sp_claim;                  /* SP copy, no atomics */
-	_Atomic uint64_t gate;              /* cached slowest consumer seq */
+	/* Producer side (SP: private; MP: claim and gate are shared). */
+	alignas(64) _Atomic uint64_t claim; /* MP: next sequence to hand out */
+	_Atomic uint64_t gate; /* MP: cached slowest consumer seq */
+	uint64_t sp_claim;     /* SP: next sequence, no atomics */
+	/* SP: claims ending at or below it fit: the slowest consumer's
+	 * sequence plus the capacity when last looked.  Stays 0 in MP mode,
+	 * so the inline claim always takes the out-of-line path there. */
+	uint64_t sp_limit;
 
-	/* Published cursor (SP): sequences below it are readable. */
+	/* Published cursor (SP): sequences below it are readable.  Stays 0
+	 * in MP mode, where publication is per slot (see rk_ring_poll). */
 	alignas(64) _Atomic uint64_t cursor;
 };
 
@@ -99,26 +110,52 @@ static inline void *rk_ring_slot(const struct rk_ring *r, uint64_t seq)
 	return r->slots + (size_t)((seq & r->mask) * r->slot_size);
 }
 
+/*
+ * A run of consecutive slots that are also consecutive in memory, so a
+ * batch can be filled or read through one pointer (the compiler scales by
+ * the element type's size and can vectorise) instead of one
+ * rk_ring_slot() per message.
+ */
+struct rk_ring_span {
+	void *slots; /* the first slot of the run */
+	uint64_t n;  /* how many slots, slot_size bytes each */
+};
+
+/* The first run of the n (>= 1) slots from seq: all n, or those before
+ * the end of the array when the range wraps; the rest then starts at
+ * seq + span.n (call again).  A batch is at most two runs. */
+static inline struct rk_ring_span rk_ring_span(const struct rk_ring *r,
+                                               uint64_t seq, uint64_t n)
+{
+	uint64_t at = seq & r->mask;
+	/* min(n - 1, slots left - 1) + 1: folds to 1 when n is 1. */
+	struct rk_ring_span s = {r->slots + (size_t)(at * r->slot_size),
+	                         RK_MIN(n - 1, r->mask - at) + 1};
+	return s;
+}
+
 /* Slow paths, in ring.c. */
-bool rk__ring_refresh_gate(struct rk_ring *r, uint64_t need);
-bool rk__ring_try_claim_mp(struct rk_ring *r, uint32_t n, uint64_t *first);
-uint64_t rk__ring_scan(const struct rk_ring_consumer *c, uint64_t from);
-void rk__ring_wake(struct rk_waitq *q, struct rk_ring *r);
+#define RK_RING_NONE UINT64_MAX /* no claim: sequences never get there */
+uint64_t rk__ring_try_claim_slow(struct rk_ring *r, uint32_t n);
+void rk__ring_publish_slow(struct rk_ring *r, uint64_t first, uint32_t n);
+uint64_t rk__ring_poll_slow(const struct rk_ring_consumer *c, uint64_t next);
+void rk__ring_release_wake(struct rk_ring *r);
 
 /* Claims n (1..capacity) consecutive sequences without waiting; false
  * when the slowest consumer has not released enough room. */
 static inline bool rk_ring_try_claim(struct rk_ring *r, uint32_t n,
                                      uint64_t *first)
 {
-	if (r->mode == RK_RING_MP)
-		return rk__ring_try_claim_mp(r, n, first);
-	uint64_t next = r->sp_claim + n;
-	if (next - atomic_load_explicit(&r->gate, memory_order_relaxed) >
-	        r->mask + 1 &&
-	    !rk__ring_refresh_gate(r, next))
-		return false;
-	*first = r->sp_claim;
-	r->sp_claim = next;
+	uint64_t f = r->sp_claim;
+	if (RK_UNLIKELY(f + n > r->sp_limit)) { /* MP, or the ring looks full */
+		/* By value, so that no address escapes and the caller's
+		 * sequence can stay in a register. */
+		f = rk__ring_try_claim_slow(r, n);
+		*first = f;
+		return f != RK_RING_NONE;
+	}
+	*first = f;
+	r->sp_claim = f + n;
 	return true;
 }
 
@@ -129,31 +166,26 @@ uint64_t rk_ring_claim(struct rk_ring *r, uint32_t n);
 static inline void rk_ring_publish(struct rk_ring *r, uint64_t first,
                                    uint32_t n)
 {
-	if (r->mode == RK_RING_MP) {
-		for (uint32_t i = 0; i < n; i++)
-			atomic_store_explicit(&r->lap[(first + i) & r->mask],
-			                      first + i + 1,
-			                      memory_order_release);
-	} else {
+	if (RK_LIKELY(r->publish_is_store))
 		atomic_store_explicit(&r->cursor, first + n,
 		                      memory_order_release);
-	}
-	if (r->wait == RK_WAIT_BLOCK &&
-	    atomic_load_explicit(&r->waiters, memory_order_relaxed))
-		rk__ring_wake(&r->not_empty, r);
+	else
+		rk__ring_publish_slow(r, first, n);
 }
 
 /* Number of messages readable now, starting at *first.  Never waits. */
 static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c, uint64_t *first)
 {
-	/* One look at the producers' progress per batch: the consumer keeps
-	 * no cache of its own, so a poll costs one shared load. */
-	struct rk_ring *r = c->ring;
+	/* One look at the producers' progress per batch.  The cursor stays
+	 * 0 in MP mode, so one compare sends both an empty SP ring and every
+	 * MP poll out of line. */
 	uint64_t next = atomic_load_explicit(&c->seq, memory_order_relaxed);
+	uint64_t end =
+	    atomic_load_explicit(&c->ring->cursor, memory_order_acquire);
 	*first = next;
-	if (r->mode == RK_RING_MP)
-		return rk__ring_scan(c, next) - next;
-	return atomic_load_explicit(&r->cursor, memory_order_acquire) - next;
+	if (RK_LIKELY(next < end))
+		return end - next;
+	return rk__ring_poll_slow(c, next);
 }
 
 /* Waits with the ring's strategy until at least one message is readable;
@@ -168,10 +200,8 @@ static inline void rk_ring_release(struct rk_ring_consumer *c, uint64_t n)
 	atomic_store_explicit(
 	    &c->seq, atomic_load_explicit(&c->seq, memory_order_relaxed) + n,
 	    memory_order_release);
-	struct rk_ring *r = c->ring;
-	if (r->wait == RK_WAIT_BLOCK &&
-	    atomic_load_explicit(&r->waiters, memory_order_relaxed))
-		rk__ring_wake(&r->not_full, r);
+	if (c->blocking)
+		rk__ring_release_wake(c->ring);
 }
 
 /* Copying conveniences for fixed-size messages (len <= slot_size). */
