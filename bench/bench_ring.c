@@ -6,7 +6,7 @@
  *
  *   bench_ring                 the table
  *   bench_ring --only KIND BATCH N
- *                              run one kind (slot|span|ck) for
+ *                              run one kind (one|slot|span|ck) for
  *                              callgrind (bench/callgrind_ring.sh)
  */
 #include <pthread.h>
@@ -24,9 +24,9 @@
 #define CAP    1024
 #define ROUNDS 9
 
-static struct rk_ring ring;
+RK_RING_OF(u64_ring, uint64_t, CAP);
+static struct u64_ring q;
 static struct rk_ring_consumer cons;
-static uint64_t slots[CAP];
 static struct ck_ring ck;
 static ck_ring_buffer_t ckbuf[CAP];
 static volatile uint64_t sink;
@@ -40,9 +40,8 @@ static uint64_t now_ns(void)
 
 static void reset(void)
 {
-	rk_ring_init(&ring, slots, sizeof(uint64_t), CAP, RK_RING_SP,
-	             RK_WAIT_SPIN, NULL);
-	rk_ring_attach(&ring, &cons);
+	u64_ring_init(&q, RK_RING_SP, RK_WAIT_SPIN, NULL);
+	rk_ring_attach(&q.ring, &cons);
 	ck_ring_init(&ck, CAP);
 }
 
@@ -51,23 +50,45 @@ static void reset(void)
  * bodies are inlined into one function per batch size (ONE_BATCHES), as a
  * program with a fixed batch would compile them; ck_ring gets the same.
  *
- * Two ways to touch the slots: "slot" looks each message up with
- * rk_ring_slot() (the single-message idiom), "span" takes each batch as
- * at most two contiguous runs with rk_ring_span() (the batch idiom).
+ * Three ways to use the ring: "one" pushes and pops each message with
+ * the typed one-message calls (RK_RING_OF), exactly ck_ring's pattern
+ * (whose buffer, like the typed ring's slots, is a global array here);
+ * "slot" claims and publishes the batch, polls and releases everything,
+ * and looks each message up with rk_ring_slot(); "span" does the same but
+ * takes each batch as at most two contiguous runs with rk_ring_span().
  */
+static inline __attribute__((always_inline)) void rumpk_one_body(uint64_t n,
+                                                                 uint32_t batch)
+{
+	uint64_t sum = 0, v;
+	for (uint64_t i = 0; i < n; i += batch) {
+		for (uint32_t k = 0; k < batch; k++) {
+			v = i + k;
+			if (!u64_ring_try_push(&q, &v))
+				abort();
+		}
+		for (uint32_t k = 0; k < batch; k++) {
+			if (!u64_ring_try_pop(&q, &cons, &v))
+				abort();
+			sum += v;
+		}
+	}
+	sink = sum;
+}
+
 static inline __attribute__((always_inline)) void
 rumpk_slot_body(uint64_t n, uint32_t batch)
 {
 	uint64_t sum = 0, seq, first;
 	for (uint64_t i = 0; i < n; i += batch) {
-		if (!rk_ring_try_claim(&ring, batch, &seq))
+		if (!rk_ring_try_claim(&q.ring, batch, &seq))
 			abort();
 		for (uint32_t k = 0; k < batch; k++)
-			*(uint64_t *)rk_ring_slot(&ring, seq + k) = i + k;
-		rk_ring_publish(&ring, seq, batch);
+			*(uint64_t *)rk_ring_slot(&q.ring, seq + k) = i + k;
+		rk_ring_publish(&q.ring, seq, batch);
 		uint64_t got = rk_ring_poll(&cons, &first);
 		for (uint64_t k = 0; k < got; k++)
-			sum += *(uint64_t *)rk_ring_slot(&ring, first + k);
+			sum += *(uint64_t *)rk_ring_slot(&q.ring, first + k);
 		rk_ring_release(&cons, got);
 	}
 	sink = sum;
@@ -78,21 +99,21 @@ rumpk_span_body(uint64_t n, uint32_t batch)
 {
 	uint64_t sum = 0, seq, first;
 	for (uint64_t i = 0; i < n; i += batch) {
-		if (!rk_ring_try_claim(&ring, batch, &seq))
+		if (!rk_ring_try_claim(&q.ring, batch, &seq))
 			abort();
 		for (uint64_t done = 0; done < batch;) {
 			struct rk_ring_span s =
-			    rk_ring_span(&ring, seq + done, batch - done);
+			    rk_ring_span(&q.ring, seq + done, batch - done);
 			uint64_t *p = s.slots;
 			for (uint64_t k = 0; k < s.n; k++)
 				p[k] = i + done + k;
 			done += s.n;
 		}
-		rk_ring_publish(&ring, seq, batch);
+		rk_ring_publish(&q.ring, seq, batch);
 		uint64_t got = rk_ring_poll(&cons, &first);
 		for (uint64_t done = 0; done < got;) {
 			struct rk_ring_span s =
-			    rk_ring_span(&ring, first + done, got - done);
+			    rk_ring_span(&q.ring, first + done, got - done);
 			const uint64_t *p = s.slots;
 			for (uint64_t k = 0; k < s.n; k++)
 				sum += p[k];
@@ -124,6 +145,10 @@ static inline __attribute__((always_inline)) void ck_body(uint64_t n,
 
 #define ONE_BATCHES(X) X(1) X(4) X(16) X(64) X(256)
 #define ONE_FN(b)                                                              \
+	static __attribute__((noinline)) void one_one_##b(uint64_t n)          \
+	{                                                                      \
+		rumpk_one_body(n, b);                                          \
+	}                                                                      \
 	static __attribute__((noinline)) void slot_one_##b(uint64_t n)         \
 	{                                                                      \
 		rumpk_slot_body(n, b);                                         \
@@ -138,7 +163,7 @@ static inline __attribute__((always_inline)) void ck_body(uint64_t n,
 	}
 ONE_BATCHES(ONE_FN)
 
-enum kind { SLOT, SPAN, CK };
+enum kind { ONE, SLOT, SPAN, CK, NKINDS };
 
 /* Every message 0..n-1 went through once: the sum a run must leave. */
 static void check_sum(uint64_t n)
@@ -157,7 +182,9 @@ static bool run_one(enum kind kind, uint32_t batch, uint64_t n)
 {
 #define ONE_CASE(b)                                                            \
 	if (batch == b) {                                                      \
-		if (kind == SLOT)                                              \
+		if (kind == ONE)                                               \
+			one_one_##b(n);                                        \
+		else if (kind == SLOT)                                         \
 			slot_one_##b(n);                                       \
 		else if (kind == SPAN)                                         \
 			span_one_##b(n);                                       \
@@ -209,8 +236,8 @@ static void *consumer_thread(void *p)
 		while (got < t->n) {
 			uint64_t m = rk_ring_poll(&cons, &first);
 			for (uint64_t done = 0; done < m;) {
-				struct rk_ring_span s =
-				    rk_ring_span(&ring, first + done, m - done);
+				struct rk_ring_span s = rk_ring_span(
+				    &q.ring, first + done, m - done);
 				const uint64_t *p = s.slots;
 				for (uint64_t k = 0; k < s.n; k++)
 					sum += p[k];
@@ -244,19 +271,23 @@ static double two_threads(int kind, uint64_t n, uint32_t batch)
 	pthread_create(&th, NULL, consumer_thread, &t);
 	uint64_t t0 = now_ns(), seq;
 	atomic_store(&t.go, 1);
-	if (kind == 0) {
+	if (kind == 0 && batch == 1) {
+		for (uint64_t i = 0; i < n; i++)
+			while (!u64_ring_try_push(&q, &i))
+				rk_cpu_relax();
+	} else if (kind == 0) {
 		for (uint64_t i = 0; i < n; i += batch) {
-			while (!rk_ring_try_claim(&ring, batch, &seq))
+			while (!rk_ring_try_claim(&q.ring, batch, &seq))
 				rk_cpu_relax();
 			for (uint64_t done = 0; done < batch;) {
 				struct rk_ring_span s = rk_ring_span(
-				    &ring, seq + done, batch - done);
+				    &q.ring, seq + done, batch - done);
 				uint64_t *p = s.slots;
 				for (uint64_t k = 0; k < s.n; k++)
 					p[k] = i + done + k;
 				done += s.n;
 			}
-			rk_ring_publish(&ring, seq, batch);
+			rk_ring_publish(&q.ring, seq, batch);
 		}
 	} else {
 		for (uint64_t i = 0; i < n; i++)
@@ -265,7 +296,9 @@ static double two_threads(int kind, uint64_t n, uint32_t batch)
 				rk_cpu_relax();
 	}
 	pthread_join(th, NULL);
-	return (double)(now_ns() - t0) / (double)n;
+	double ns = (double)(now_ns() - t0) / (double)n;
+	check_sum(n);
+	return ns;
 }
 
 int main(int argc, char **argv)
@@ -278,13 +311,14 @@ int main(int argc, char **argv)
 			                "BATCH\n");
 			return 2;
 		}
-		enum kind kind = !strcmp(argv[2], "slot")   ? SLOT
+		enum kind kind = !strcmp(argv[2], "one")    ? ONE
+		                 : !strcmp(argv[2], "slot") ? SLOT
 		                 : !strcmp(argv[2], "span") ? SPAN
 		                 : !strcmp(argv[2], "ck")   ? CK
 		                                            : (enum kind) - 1;
 		reset();
 		if ((int)kind < 0 || !run_one(kind, batch, n)) {
-			fprintf(stderr, "bench_ring: --only slot|span|ck "
+			fprintf(stderr, "bench_ring: --only one|slot|span|ck "
 			                "1|4|16|64|256 N\n");
 			return 2;
 		}
@@ -298,25 +332,29 @@ int main(int argc, char **argv)
 	printf("ring, one thread: %llu messages of 8 bytes per round, best "
 	       "of %d interleaved rounds\n",
 	       (unsigned long long)n, ROUNDS);
-	printf("%-6s %9s %9s %9s %10s %10s\n", "batch", "slot ns", "span ns",
-	       "ck ns", "slot/ck", "span/ck");
+	printf("%-6s %8s %8s %8s %8s %8s %8s %8s\n", "batch", "one ns",
+	       "slot ns", "span ns", "ck ns", "one/ck", "slot/ck", "span/ck");
 	for (size_t b = 0; b < sizeof(batches) / sizeof(batches[0]); b++) {
-		uint64_t t[3][ROUNDS];
+		uint64_t t[NKINDS][ROUNDS];
 		for (int r = 0; r < ROUNDS; r++) {
-			for (int k = 0; k < 3; k++) {
+			for (int k = 0; k < NKINDS; k++) {
 				reset();
 				uint64_t t0 = now_ns();
 				run_one((enum kind)k, batches[b], n);
 				t[k][r] = now_ns() - t0;
 			}
 		}
-		double ns[3];
-		for (int k = 0; k < 3; k++)
+		double ns[NKINDS];
+		for (int k = 0; k < NKINDS; k++)
 			ns[k] = best(t[k], ROUNDS) / (double)n;
-		printf("%-6u %9.3f %9.3f %9.3f %10.2f %10.2f\n", batches[b],
-		       ns[SLOT], ns[SPAN], ns[CK], ns[SLOT] / ns[CK],
-		       ns[SPAN] / ns[CK]);
+		printf("%-6u %8.3f %8.3f %8.3f %8.3f %8.2f %8.2f %8.2f\n",
+		       batches[b], ns[ONE], ns[SLOT], ns[SPAN], ns[CK],
+		       ns[ONE] / ns[CK], ns[SLOT] / ns[CK], ns[SPAN] / ns[CK]);
 	}
+	/* The producer pushes one message at a time (batch 1) or claims and
+	 * publishes batches through spans (batch 64); the consumer takes
+	 * whatever is published, through spans, and releases it at once.
+	 * ck_ring: one message at a time on both sides. */
 	printf("\nring, two threads: %llu messages, median of 5 rounds\n",
 	       (unsigned long long)(n / 2));
 	printf("%-14s %14s %14s %8s\n", "", "rumpk Mmsg/s", "ck Mmsg/s",

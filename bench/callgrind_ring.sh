@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# callgrind_ring.sh BENCH_RING: instructions per message, rumpk vs ck_ring,
+# callgrind_ring.sh BENCH_RING: instructions per message, rumpk (the one,
+# slot and span idioms, see bench_ring.c) vs ck_ring,
 # single thread, for several batch sizes.  Counts instructions, not time:
 # the same on a loaded or an idle machine.  Per message = the difference
 # between two runs of different length, so set-up cost cancels out.
@@ -19,12 +20,15 @@ per_msg() {
 }
 count slot 1 1000 >/dev/null # fails here, not in a subshell below
 fmt() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
-printf '%-6s %10s %10s %10s %8s %8s\n' batch "slot ins" "span ins" "ck ins" slot/ck span/ck
+ratio() { awk -v r="$1" -v c="$2" 'BEGIN{printf "%.2f", r/c}'; }
+printf '%-6s %8s %8s %8s %8s %8s %8s %8s\n' batch "one" "slot" "span" "ck" \
+	one/ck slot/ck span/ck
 for b in 1 4 16 64 256; do
+	o=$(per_msg one "$b")
 	s=$(per_msg slot "$b")
 	p=$(per_msg span "$b")
 	c=$(per_msg ck "$b")
-	printf '%-6s %10s %10s %10s %8s %8s\n' "$b" "$(fmt "$s")" "$(fmt "$p")" "$(fmt "$c")" \
-		"$(awk -v r="$s" -v c="$c" 'BEGIN{printf "%.2f", r/c}')" \
-		"$(awk -v r="$p" -v c="$c" 'BEGIN{printf "%.2f", r/c}')"
+	printf '%-6s %8s %8s %8s %8s %8s %8s %8s\n' "$b" "$(fmt "$o")" "$(fmt "$s")" \
+		"$(fmt "$p")" "$(fmt "$c")" "$(ratio "$o" "$c")" "$(ratio "$s" "$c")" \
+		"$(ratio "$p" "$c")"
 done

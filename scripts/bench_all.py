@@ -100,13 +100,14 @@ def run_ring(t, r, build):
     rc, out = r.run("ring", [b])
     if rc != 0:
         return t.problem("ring", "bench_ring failed (status %d)" % rc)
-    # batch, slot ns, span ns, ck ns (bench_ring's one-thread table)
-    for m in re.finditer(r"^(\d+)\s+%s\s+%s\s+%s" % (NUM, NUM, NUM), out,
-                         re.M):
-        for idiom, col in (("rk_ring_slot", 2), ("rk_ring_span", 3)):
+    # batch, one ns, slot ns, span ns, ck ns (bench_ring's one-thread table)
+    for m in re.finditer(r"^(\d+)\s+%s\s+%s\s+%s\s+%s" % (NUM, NUM, NUM, NUM),
+                         out, re.M):
+        for idiom, col in (("push/pop", 2), ("rk_ring_slot", 3),
+                           ("rk_ring_span", 4)):
             t.add("ring vs ck_ring",
                   "1 thread, batch %s, %s, ns/msg" % (m.group(1), idiom),
-                  float(m.group(col)), "ck_ring SPSC", float(m.group(4)),
+                  float(m.group(col)), "ck_ring SPSC", float(m.group(5)),
                   "ns")
     for m in re.finditer(r"^rumpk batch (\d+)\s+%s\s+%s" % (NUM, NUM), out,
                          re.M):

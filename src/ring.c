@@ -81,13 +81,13 @@ static bool refresh_gate(struct rk_ring *r, uint64_t need)
 		min = need - (r->mask + 1);
 	if (r->mode == RK_RING_MP)
 		atomic_store_explicit(&r->gate, min, memory_order_release);
-	else
+	else if (r->publish_is_store) /* blocking rings keep it 0 */
 		r->sp_limit = min + r->mask + 1;
 	return need - min <= r->mask + 1;
 }
 
-/* The inline claim lands here in MP mode (sp_limit stays 0) and when the
- * SP limit says the ring looks full. */
+/* The inline claim lands here in MP mode and on blocking rings (sp_limit
+ * stays 0), and when the SP limit says the ring looks full. */
 uint64_t rk__ring_try_claim_slow(struct rk_ring *r, uint32_t n)
 {
 	if (r->mode == RK_RING_SP) {
@@ -114,13 +114,13 @@ uint64_t rk__ring_try_claim_slow(struct rk_ring *r, uint32_t n)
 /* MP rings publish per slot; blocking rings also wake sleeping readers. */
 void rk__ring_publish_slow(struct rk_ring *r, uint64_t first, uint32_t n)
 {
-	if (r->mode == RK_RING_MP) { /* the cursor stays 0: see poll */
+	if (r->mode == RK_RING_MP) {
 		for (uint32_t i = 0; i < n; i++)
 			atomic_store_explicit(&r->lap[(first + i) & r->mask],
 			                      first + i + 1,
 			                      memory_order_release);
-	} else {
-		atomic_store_explicit(&r->cursor, first + n,
+	} else { /* SP and blocking: the cursor stays 0, see rk_ring_poll */
+		atomic_store_explicit(&r->published, first + n,
 		                      memory_order_release);
 	}
 	if (atomic_load_explicit(&r->waiters, memory_order_relaxed))
@@ -134,14 +134,14 @@ void rk__ring_release_wake(struct rk_ring *r)
 		rk_waitq_wake_all(&r->not_full);
 }
 
-/* SP: the inline poll found the ring empty; look again.  MP: the longest
- * run of published slots from the consumer's position. */
+/* SP: the inline poll found the ring empty, or the ring blocks; look at
+ * the cursor.  MP: the longest run of published slots from the
+ * consumer's position. */
 uint64_t rk__ring_poll_slow(const struct rk_ring_consumer *c, uint64_t next)
 {
 	const struct rk_ring *r = c->ring;
 	if (r->mode == RK_RING_SP)
-		return atomic_load_explicit(&r->cursor, memory_order_acquire) -
-		       next;
+		return rk_ring_published(r) - next;
 	uint64_t s = next, end = next + r->mask + 1;
 	while (s < end && atomic_load_explicit(&r->lap[s & r->mask],
 	                                       memory_order_acquire) == s + 1)

@@ -47,8 +47,7 @@ static unsigned drain(void *ctx, unsigned budget)
 	}
 	if (n) /* the fill the consumer sees: published, not yet released */
 		rk_trace_emit(RK_TR_RING, 0,
-		              atomic_load_explicit(&rx->ring.cursor,
-		                                   memory_order_relaxed) -
+		              rk_ring_published(&rx->ring) -
 		                  atomic_load_explicit(&rx->cons.seq,
 		                                       memory_order_relaxed),
 		              RX_SLOTS);

@@ -1,5 +1,6 @@
 /* test_ring_mt.c - the ring with real threads on several cores: single
- * and multiple producers, one and two consumers.  Every message carries
+ * and multiple producers, one and two consumers, batches and the typed
+ * one-message push and pop.  Every message carries
  * (producer, sequence); consumers check that nothing is lost, nothing is
  * duplicated and each producer's order is kept.  Waiting threads call
  * sched_yield: CI machines have two cores and these tests run six threads. */
@@ -27,9 +28,10 @@ struct msg {
 	uint64_t seq;
 };
 
+RK_RING_OF(msg_ring, struct msg, CAP);
+
 struct world {
-	struct rk_ring ring;
-	struct msg slots[CAP];
+	struct msg_ring q; /* batch 0: the typed one-message push and pop */
 	_Atomic uint64_t lap[CAP];
 	struct rk_ring_consumer cons[MAX_CONS];
 	unsigned nprod, ncons, batch;
@@ -47,20 +49,28 @@ static void *producer(void *p)
 	struct prod_arg *a = p;
 	struct world *w = a->w;
 	uint64_t i = 0;
+	if (w->batch == 0) {
+		for (; i < PER_PROD; i++) {
+			struct msg m = {a->id, 0, i};
+			while (!msg_ring_try_push(&w->q, &m))
+				sched_yield();
+		}
+		return NULL;
+	}
 	while (i < PER_PROD) {
 		uint32_t n = (uint32_t)(w->batch < PER_PROD - i ? w->batch
 		                                                : PER_PROD - i);
 		uint64_t seq;
 		/* More threads than cores: give the core away while the ring
 		 * is full instead of spinning out the time slice. */
-		while (!rk_ring_try_claim(&w->ring, n, &seq))
+		while (!rk_ring_try_claim(&w->q.ring, n, &seq))
 			sched_yield();
 		for (uint32_t k = 0; k < n; k++) {
-			struct msg *m = rk_ring_slot(&w->ring, seq + k);
+			struct msg *m = rk_ring_slot(&w->q.ring, seq + k);
 			m->producer = a->id;
 			m->seq = i + k;
 		}
-		rk_ring_publish(&w->ring, seq, n);
+		rk_ring_publish(&w->q.ring, seq, n);
 		i += n;
 	}
 	return NULL;
@@ -78,13 +88,24 @@ static void *consumer(void *p)
 	struct rk_ring_consumer *c = &w->cons[a->idx];
 	uint64_t next[MAX_PROD] = {0};
 	uint64_t total = (uint64_t)w->nprod * PER_PROD, got = 0;
+	while (w->batch == 0 && got < total) {
+		struct msg m;
+		while (!msg_ring_try_pop(&w->q, c, &m))
+			sched_yield();
+		if (m.producer >= w->nprod || m.seq != next[m.producer])
+			w->errors[a->idx]++;
+		else
+			next[m.producer]++;
+		got++;
+	}
 	while (got < total) {
 		uint64_t first;
 		uint64_t n;
 		while ((n = rk_ring_poll(c, &first)) == 0)
 			sched_yield();
 		for (uint64_t k = 0; k < n; k++) {
-			const struct msg *m = rk_ring_slot(&w->ring, first + k);
+			const struct msg *m =
+			    rk_ring_slot(&w->q.ring, first + k);
 			if (m->producer >= w->nprod ||
 			    m->seq != next[m->producer])
 				w->errors[a->idx]++;
@@ -110,14 +131,12 @@ static void run(enum rk_ring_mode mode, unsigned nprod, unsigned ncons,
 	struct cons_arg ca[MAX_CONS];
 
 	assert_non_null(w);
-	assert_int_equal(rk_ring_init(&w->ring, w->slots, sizeof(struct msg),
-	                              CAP, mode, RK_WAIT_SPIN, w->lap),
-	                 0);
+	assert_int_equal(msg_ring_init(&w->q, mode, RK_WAIT_SPIN, w->lap), 0);
 	w->nprod = nprod;
 	w->ncons = ncons;
 	w->batch = batch;
 	for (unsigned i = 0; i < ncons; i++)
-		assert_int_equal(rk_ring_attach(&w->ring, &w->cons[i]), 0);
+		assert_int_equal(rk_ring_attach(&w->q.ring, &w->cons[i]), 0);
 	for (unsigned i = 0; i < ncons; i++) {
 		ca[i] = (struct cons_arg){w, i};
 		assert_int_equal(pthread_create(&ct[i], NULL, consumer, &ca[i]),
@@ -157,6 +176,24 @@ static void test_sp_two_consumers(void **s)
 	run(RK_RING_SP, 1, 2, 8);
 }
 
+static void test_spsc_push_pop(void **s)
+{
+	(void)s;
+	run(RK_RING_SP, 1, 1, 0);
+}
+
+static void test_sp_push_pop_two_consumers(void **s)
+{
+	(void)s;
+	run(RK_RING_SP, 1, 2, 0);
+}
+
+static void test_mpsc_push_pop(void **s)
+{
+	(void)s;
+	run(RK_RING_MP, 3, 1, 0);
+}
+
 static void test_mpsc(void **s)
 {
 	(void)s;
@@ -175,6 +212,9 @@ int main(void)
 	    cmocka_unit_test(test_spsc),
 	    cmocka_unit_test(test_spsc_batch),
 	    cmocka_unit_test(test_sp_two_consumers),
+	    cmocka_unit_test(test_spsc_push_pop),
+	    cmocka_unit_test(test_sp_push_pop_two_consumers),
+	    cmocka_unit_test(test_mpsc_push_pop),
 	    cmocka_unit_test(test_mpsc),
 	    cmocka_unit_test(test_mpmc_batch),
 	};

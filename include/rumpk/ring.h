@@ -74,13 +74,18 @@ struct rk_ring {
 	_Atomic uint64_t gate; /* MP: cached slowest consumer seq */
 	uint64_t sp_claim;     /* SP: next sequence, no atomics */
 	/* SP: claims ending at or below it fit: the slowest consumer's
-	 * sequence plus the capacity when last looked.  Stays 0 in MP mode,
-	 * so the inline claim always takes the out-of-line path there. */
+	 * sequence plus the capacity when last looked.  Stays 0 in MP mode
+	 * and on blocking rings, so the inline claim and push always take
+	 * the out-of-line path there. */
 	uint64_t sp_limit;
 
-	/* Published cursor (SP): sequences below it are readable.  Stays 0
-	 * in MP mode, where publication is per slot (see rk_ring_poll). */
+	/* The published cursor of an SP ring that does not block: sequences
+	 * below it are readable.  It stays 0 on MP rings (they publish per
+	 * slot, in lap) and on blocking rings (which publish in `published`),
+	 * so the inline poll and pop find nothing and take the out-of-line
+	 * paths, which know those rings. */
 	alignas(64) _Atomic uint64_t cursor;
+	_Atomic uint64_t published; /* SP blocking rings: their cursor */
 };
 
 /*
@@ -176,9 +181,9 @@ static inline void rk_ring_publish(struct rk_ring *r, uint64_t first,
 /* Number of messages readable now, starting at *first.  Never waits. */
 static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c, uint64_t *first)
 {
-	/* One look at the producers' progress per batch.  The cursor stays
-	 * 0 in MP mode, so one compare sends both an empty SP ring and every
-	 * MP poll out of line. */
+	/* One look at the producers' progress per batch.  One compare sends
+	 * an empty ring, and every poll of an MP or blocking ring (whose
+	 * cursor stays 0), out of line. */
 	uint64_t next = atomic_load_explicit(&c->seq, memory_order_relaxed);
 	uint64_t end =
 	    atomic_load_explicit(&c->ring->cursor, memory_order_acquire);
@@ -186,6 +191,15 @@ static inline uint64_t rk_ring_poll(struct rk_ring_consumer *c, uint64_t *first)
 	if (RK_LIKELY(next < end))
 		return end - next;
 	return rk__ring_poll_slow(c, next);
+}
+
+/* SP rings: every sequence below this is published.  (For tracing and
+ * statistics: consumers use rk_ring_poll.) */
+static inline uint64_t rk_ring_published(const struct rk_ring *r)
+{
+	return atomic_load_explicit(r->publish_is_store ? &r->cursor
+	                                                : &r->published,
+	                            memory_order_acquire);
 }
 
 /* Waits with the ring's strategy until at least one message is readable;
@@ -203,6 +217,87 @@ static inline void rk_ring_release(struct rk_ring_consumer *c, uint64_t n)
 	if (c->blocking)
 		rk__ring_release_wake(c->ring);
 }
+
+/*
+ * Typed rings of a fixed size: RK_RING_OF(name, T, N) declares struct name,
+ * an ordinary ring with its N slots of type T inside it (N a power of two
+ * >= 2), and inline functions that know sizeof(T) and N at compile time:
+ *
+ *   int  name_init(struct name *q, enum rk_ring_mode mode,
+ *                  enum rk_ring_wait wait, _Atomic uint64_t *lap);
+ *        rk_ring_init on q->slots (lap: MP only, N entries)
+ *   T   *name_at(struct name *q, uint64_t seq);     rk_ring_slot
+ *   bool name_try_push(struct name *q, const T *msg);
+ *        one message in (claim, copy, publish); false when full
+ *   bool name_try_pop(struct name *q, struct rk_ring_consumer *c, T *out);
+ *        one message out (poll, copy, release); false when empty
+ *
+ * Attach consumers to &q->ring; every other rk_ring_* call works on it.
+ * Push and pop are the single-message fast paths: on an SP ring that does
+ * not block, a push is two loads (the sequence and the limit), the copy
+ * and two stores, a pop three loads, the copy and one store, with the
+ * slot array's address and mask known to the compiler.  On MP and blocking
+ * rings they take the general claim/publish and poll/release paths, so they
+ * work on every ring.
+ */
+/* The generated functions: inline, and no warning for those a file does
+ * not use (the macro expands in a .c file, where clang would warn). */
+#define RK__RING_OF_FN static inline __attribute__((unused))
+
+#define RK_RING_OF(name, T, N)                                                 \
+	_Static_assert((N) >= 2 && ((N) & ((N)-1)) == 0,                       \
+	               #name ": N must be a power of two >= 2");               \
+	struct name {                                                          \
+		struct rk_ring ring;                                           \
+		T slots[N];                                                    \
+	};                                                                     \
+	RK__RING_OF_FN int name##_init(struct name *q, enum rk_ring_mode mode, \
+	                               enum rk_ring_wait wait,                 \
+	                               _Atomic uint64_t *lap)                  \
+	{                                                                      \
+		return rk_ring_init(&q->ring, q->slots, sizeof(T), (N), mode,  \
+		                    wait, lap);                                \
+	}                                                                      \
+	RK__RING_OF_FN T *name##_at(struct name *q, uint64_t seq)              \
+	{                                                                      \
+		return &q->slots[seq & ((N)-1)];                               \
+	}                                                                      \
+	RK__RING_OF_FN bool name##_try_push(struct name *q, const T *msg)      \
+	{                                                                      \
+		struct rk_ring *r = &q->ring;                                  \
+		uint64_t s = r->sp_claim;                                      \
+		if (RK_LIKELY(s < r->sp_limit)) { /* SP, not blocking, room */ \
+			q->slots[s & ((N)-1)] = *msg;                          \
+			r->sp_claim = s + 1;                                   \
+			atomic_store_explicit(&r->cursor, s + 1,               \
+			                      memory_order_release);           \
+			return true;                                           \
+		}                                                              \
+		if (!rk_ring_try_claim(r, 1, &s))                              \
+			return false;                                          \
+		q->slots[s & ((N)-1)] = *msg;                                  \
+		rk_ring_publish(r, s, 1);                                      \
+		return true;                                                   \
+	}                                                                      \
+	RK__RING_OF_FN bool name##_try_pop(struct name *q,                     \
+	                                   struct rk_ring_consumer *c, T *out) \
+	{                                                                      \
+		uint64_t s =                                                   \
+		    atomic_load_explicit(&c->seq, memory_order_relaxed);       \
+		if (RK_LIKELY(s <                                              \
+		              atomic_load_explicit(&q->ring.cursor,            \
+		                                   memory_order_acquire))) {   \
+			*out = q->slots[s & ((N)-1)];                          \
+			atomic_store_explicit(&c->seq, s + 1,                  \
+			                      memory_order_release);           \
+			return true;                                           \
+		}                                                              \
+		if (rk_ring_poll(c, &s) == 0)                                  \
+			return false;                                          \
+		*out = q->slots[s & ((N)-1)];                                  \
+		rk_ring_release(c, 1);                                         \
+		return true;                                                   \
+	}
 
 /* Copying conveniences for fixed-size messages (len <= slot_size). */
 int rk_ring_send(struct rk_ring *r, const void *msg, size_t len);
