@@ -19,7 +19,13 @@
  * slowest consumer's sequence plus the capacity, refreshed only when the
  * ring looks full), a publish is one store, a poll one shared load, a
  * release one store.  Everything else (multi-producer claims, a full
- * ring, waking blocked fibers) is one predictable branch away, in ring.c.
+ * ring, waking blocked fibers) is one predictable branch away, in ring.c:
+ * the limit and the cursor stay 0 on MP and blocking rings, so the same
+ * compares that find a ring full or empty also send those rings there.
+ *
+ * Messages are reached one at a time by sequence (rk_ring_slot), a batch
+ * at a time through contiguous runs (rk_ring_span), or, on a typed ring of
+ * fixed size (RK_RING_OF), with one-message push and pop.
  */
 #ifndef RUMPK_RING_H
 #define RUMPK_RING_H
