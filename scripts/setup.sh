@@ -10,7 +10,6 @@ RK_PACKAGES=(
 	libsodium-dev libcmocka-dev libck-dev libsdl2-dev libfdt-dev
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
-	curl # test.sh: is the Debian mirror (wrap fallback sources) reachable
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes (issue 8)
 )
 
