@@ -22,18 +22,8 @@
 /* By relative path: libfdt.h includes its own "fdt.h". */
 #include "../../native/common/fdt.h"
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-			        "fuzz_fdt: property violated: %s: ", #cond);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_NAME "fuzz_fdt"
+#include "fuzz_check.h"
 
 static const uint8_t *lo, *hi;
 

@@ -39,19 +39,8 @@ static uint8_t keys[MAX_KEYS][32];
 static size_t nkeys;
 static uint8_t test_sk[64];
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr,                                        \
-			        "fuzz_npl: property violated: %s: ", #cond);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-			abort();                                               \
-		}                                                              \
-	} while (0)
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_NAME "fuzz_npl"
+#include "fuzz_check.h"
 
 /* The loader prints nothing itself; the console is not under test (and
  * the simulator's console has device code of its own), so discard. */
