@@ -20,7 +20,6 @@ int rk_ring_init(struct rk_ring *r, void *slots, size_t slot_size,
 	r->slots = slots;
 	r->mask = capacity - 1;
 	r->slot_size = (uint32_t)slot_size;
-	r->shift = (uint32_t)__builtin_ctzll(capacity);
 	r->mode = (uint8_t)mode;
 	r->wait = (uint8_t)wait;
 	r->publish_is_store = mode == RK_RING_SP && wait != RK_WAIT_BLOCK;

@@ -65,7 +65,6 @@ struct rk_ring {
 	alignas(64) uint8_t *slots;
 	uint64_t mask;
 	uint32_t slot_size;
-	uint32_t shift; /* log2(capacity) */
 	uint8_t mode, wait;
 	/* SP with a non-blocking wait: publish is a single cursor store. */
 	bool publish_is_store;
