@@ -171,8 +171,18 @@ enum rk_npl_err rk_npl_check(const void *image, size_t len,
                              struct rk_npl_diag *diag)
 {
 	struct rk_npl_header h;
-	enum rk_npl_err err = rk_npl_parse(image, len, pol, &h, diag);
+	uint8_t *c = copy;
 
+	if (hdr)
+		rk_memset(hdr, 0, sizeof(*hdr));
+	if (!image || len < RK_NPL_HEADER_SIZE)
+		return rk_npl_parse(image, len, pol, hdr, diag); /* says why */
+	/* The source is read once, here: another core, a DMA or a hostile
+	 * host may change it at any time, so everything below -- the
+	 * checks, the signature and the header we report -- comes from the
+	 * copy, which only we can write. */
+	rk_memcpy(c, image, len);
+	enum rk_npl_err err = rk_npl_parse(c, len, pol, &h, diag);
 	if (hdr)
 		*hdr = h;
 	if (err != RK_NPL_OK)
@@ -181,34 +191,19 @@ enum rk_npl_err rk_npl_check(const void *image, size_t len,
 		return fail(diag, RK_NPL_ERR_NO_KEYS,
 		            "signature: the trusted keyring is empty, expected "
 		            "at least one key");
-
-	/* From here on only the copy is read: the source may change under
-	 * us (another core, a DMA, a hostile host) without effect. */
-	uint8_t *c = copy;
-	rk_memcpy(c, image, len);
-	uint8_t sig[RK_NPL_SIG_SIZE];
-	rk_memcpy(sig, c + RK_NPL_OFF_SIG, RK_NPL_SIG_SIZE);
+	/* The signature covers the image with its own field zeroed. */
 	rk_memset(c + RK_NPL_OFF_SIG, 0, RK_NPL_SIG_SIZE);
-	/* The cheap checks ran on the source; the copy must say the same,
-	 * or the source changed between the checks and the copy. */
-	struct rk_npl_header again;
-	err = rk_npl_parse(c, len, pol, &again, diag);
-	if (err != RK_NPL_OK)
-		return err;
-
 	for (size_t k = 0; k < pol->nkeys; k++) {
-		if (rk_sig_verify(sig, c, len, pol->keys[k])) {
+		if (rk_sig_verify(h.sig, c, len, pol->keys[k])) {
 			if (key_index)
 				*key_index = k;
-			if (hdr)
-				rk_memcpy(hdr->sig, sig, RK_NPL_SIG_SIZE);
 			return RK_NPL_OK;
 		}
 	}
 	return fail(diag, RK_NPL_ERR_SIGNATURE,
 	            "signature: held %02x%02x%02x%02x..., expected an Ed25519 "
 	            "signature by one of the %zu trusted key(s); none verifies",
-	            sig[0], sig[1], sig[2], sig[3], pol->nkeys);
+	            h.sig[0], h.sig[1], h.sig[2], h.sig[3], pol->nkeys);
 }
 
 static uint64_t payload_counter;
@@ -221,8 +216,10 @@ enum rk_npl_err rk_npl_load(const void *image, size_t len,
 	size_t key = 0;
 
 	rk_memset(out, 0, sizeof(*out));
-	/* Refuse bad headers before allocating anything. */
-	enum rk_npl_err err = rk_npl_parse(image, len, pol, &h, diag);
+	/* Refuse bad headers before allocating anything.  This look at the
+	 * source decides only whether to allocate: rk_npl_check parses the
+	 * copy again, and what it verified is what we keep. */
+	enum rk_npl_err err = rk_npl_parse(image, len, pol, NULL, diag);
 	if (err != RK_NPL_OK)
 		return err;
 	/* The header goes just below a page boundary, the body on it.  len
@@ -263,7 +260,7 @@ int64_t rk_npl_exec(const struct rk_npl_image *img, const struct rk_api *api)
 	 * is for; go through uintptr_t so the intent is explicit. */
 	uintptr_t body = (uintptr_t)img->mem + RK_NPL_HEADER_SIZE;
 	rk_payload_entry_t entry = (rk_payload_entry_t)body;
-	return entry(api);
+	return hal_payload_call(entry, api);
 }
 
 void rk_npl_unload(struct rk_npl_image *img)

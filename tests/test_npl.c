@@ -303,6 +303,58 @@ static void test_keyrings(void **state)
 		assert_int_equal(copy[RK_NPL_OFF_SIG + i], 0);
 }
 
+/* The source changes under the loader (another core, a DMA): built with
+ * -Wl,--wrap=rk_memcpy, so the loader's copy of the armed source goes
+ * through here, which swaps the source for another validly signed image
+ * just before it is copied.  Whatever the loader reports must be what it
+ * verified: the copy, never a header it read from the source earlier. */
+void *__real_rk_memcpy(void *dst, const void *src, size_t n);
+void *__wrap_rk_memcpy(void *dst, const void *src, size_t n);
+static const uint8_t *swap_src;
+static const uint8_t *swap_with;
+void *__wrap_rk_memcpy(void *dst, const void *src, size_t n)
+{
+	if (src == swap_src && swap_with) {
+		memcpy((void *)swap_src, swap_with, n);
+		swap_src = NULL;
+	}
+	return __real_rk_memcpy(dst, src, n);
+}
+
+static void test_reports_the_verified_copy(void **state)
+{
+	(void)state;
+	uint8_t img[512], other[512], copy[512];
+	struct rk_npl_diag d;
+	struct rk_npl_header h;
+	size_t key = 99, len = make(img, NULL, NULL);
+	assert_int_equal(make(other, m_arch_other, NULL), len);
+	struct rk_npl_policy p = policy();
+	p.arch = RK_NPL_ARCH_ANY;
+
+	swap_src = img;
+	swap_with = other;
+	assert_int_equal(rk_npl_check(img, len, &p, copy, &h, &key, &d),
+	                 RK_NPL_OK);
+	assert_null(swap_src); /* the swap happened */
+	assert_int_equal(h.arch, other[RK_NPL_OFF_ARCH]);
+	assert_memory_equal(h.sig, other + RK_NPL_OFF_SIG, 64);
+	assert_int_equal(copy[RK_NPL_OFF_ARCH], h.arch);
+
+	/* Swapped for garbage: the copy is refused, the source never was
+	 * what got checked. */
+	uint8_t junk[512];
+	memcpy(junk, other, len);
+	junk[RK_NPL_OFF_VERSION] = 9;
+	len = make(img, NULL, NULL);
+	swap_src = img;
+	swap_with = junk;
+	assert_int_equal(rk_npl_check(img, len, &p, copy, &h, &key, &d),
+	                 RK_NPL_ERR_VERSION);
+	assert_int_equal(h.version, 9);
+	swap_with = NULL;
+}
+
 static void test_truncations(void **state)
 {
 	(void)state;
@@ -358,6 +410,7 @@ int main(void)
 	    cmocka_unit_test(test_order_of_checks),
 	    cmocka_unit_test(test_signature_failures),
 	    cmocka_unit_test(test_keyrings),
+	    cmocka_unit_test(test_reports_the_verified_copy),
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_policy_limit_and_any_arch),
 	    cmocka_unit_test(test_names),

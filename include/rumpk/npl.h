@@ -98,9 +98,12 @@ enum rk_npl_err rk_npl_parse(const void *image, size_t len,
                              struct rk_npl_header *hdr,
                              struct rk_npl_diag *diag);
 
-/* rk_npl_parse, then copy image into copy (>= len bytes, owned by the
- * caller), zero the signature field there and verify the copy against
- * each trusted key.  *key_index names the key that verified it. */
+/* Copy image into copy (>= len bytes, owned by the caller), then work on
+ * the copy alone: rk_npl_parse it, zero its signature field and verify it
+ * against each trusted key.  The source is read once, by that copy, so a
+ * source that changes meanwhile cannot split what is checked from what is
+ * reported: *hdr is the copy's header (signature included), *key_index
+ * the key that verified it. */
 enum rk_npl_err rk_npl_check(const void *image, size_t len,
                              const struct rk_npl_policy *pol, void *copy,
                              struct rk_npl_header *hdr, size_t *key_index,
