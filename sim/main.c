@@ -24,15 +24,21 @@ static void usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: rumpk-sim [--trust FILE.pub]... [--payload FILE.npl]...\n"
+	    "usage: rumpk-sim [--trust FILE.pub]... [--trust-builtin]\n"
+	    "                 [--payload FILE.npl]...\n"
 	    "\n"
 	    "Boots the Rumpk core on the Linux-hosted simulator.  With no\n"
 	    "payload it runs the built-in demo; with payloads it runs exactly\n"
-	    "those, each verified against the trusted keys.\n"
+	    "those, each verified against the trusted keys: the compiled-in\n"
+	    "keyring, or exactly the keys given with --trust.\n"
 	    "\n"
 	    "  --payload FILE.npl  load, verify and run this image "
 	    "(repeatable)\n"
-	    "  --trust FILE.pub    also trust this public key (repeatable)\n"
+	    "  --trust FILE.pub    trust this public key instead of the\n"
+	    "                      compiled-in keyring (repeatable: the keys\n"
+	    "                      given are the only ones trusted)\n"
+	    "  --trust-builtin     with --trust: trust the compiled-in keys "
+	    "too\n"
 	    "  --max-body BYTES    refuse bodies larger than this\n"
 	    "\n"
 	    "  --traffic quiet|burst|flood|FILE\n"
@@ -178,6 +184,7 @@ int main(int argc, char **argv)
 		OPT_VIZ_AFTER,
 		OPT_VIZ_REPLAY,
 		OPT_VIZ_TYPE,
+		OPT_TRUST_BUILTIN,
 	};
 	/* --viz*: docs/visualizer.md */
 	bool viz = false, viz_window = false, viz_after_set = false,
@@ -192,6 +199,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"payload", required_argument, NULL, 'p'},
 	    {"trust", required_argument, NULL, 't'},
+	    {"trust-builtin", no_argument, NULL, OPT_TRUST_BUILTIN},
 	    {"max-body", required_argument, NULL, OPT_MAXBODY},
 	    {"traffic", required_argument, NULL, OPT_TRAFFIC},
 	    {"duration-ms", required_argument, NULL, OPT_DURATION},
@@ -244,6 +252,9 @@ int main(int argc, char **argv)
 				return RK_EXIT_USAGE;
 			}
 			nkeys++;
+			break;
+		case OPT_TRUST_BUILTIN:
+			boot.keep_builtin_keys = true;
 			break;
 		case OPT_MAXBODY: {
 			char *end;
@@ -345,6 +356,11 @@ int main(int argc, char **argv)
 			                   argv[optind - 1]);
 		}
 	}
+	if (boot.keep_builtin_keys && !nkeys)
+		return usage_error("--trust-builtin keeps the compiled-in keys "
+		                   "next to those given with --trust: no "
+		                   "--trust given%s",
+		                   "");
 	if (optind < argc)
 		return usage_error("unexpected argument '%s' (payloads go "
 		                   "after --payload)",
@@ -412,8 +428,8 @@ int main(int argc, char **argv)
 	boot.has_payloads = nimages > 0;
 	boot.images = images;
 	boot.nimages = nimages;
-	boot.extra_keys = (const uint8_t(*)[32])keys;
-	boot.nextra_keys = nkeys;
+	boot.keys = (const uint8_t(*)[32])keys;
+	boot.nkeys = nkeys;
 	sim_trap_init();
 #ifdef RK_VIZ
 	if (viz) {

@@ -122,6 +122,10 @@ static void main_fiber(void *arg)
 		return;
 	}
 	if (!b->has_payloads) {
+		/* Said, so that payloads a boot loader dropped on the way
+		 * (QEMU ignores an initrd it cannot pass) do not pass for a
+		 * run of the demo that exits 0. */
+		rk_puts("[BOOT] no payloads given: running the built-in demo");
 		k->status = rk_demo_run(&k->pol);
 		return;
 	}
@@ -134,6 +138,45 @@ static void main_fiber(void *arg)
 	          k->count, k->ran, k->refused, k->failed);
 	k->status = (k->refused || k->failed || k->count == 0) ? RK_EXIT_REFUSED
 	                                                       : RK_EXIT_OK;
+}
+
+/* The keys payloads are verified against: the compiled-in keyring, or
+ * exactly the keys the boot chose (plus the compiled-in ones only when it
+ * asks).  Says on the console what is trusted and why. */
+static int build_keyring(const struct rk_boot *boot, struct rk_npl_policy *pol)
+{
+	bool builtin = boot->nkeys == 0 || boot->keep_builtin_keys;
+	size_t n = 0;
+
+	for (size_t i = 0; builtin && i < rk_trusted_key_count; i++) {
+		if (n == RK_MAX_KEYS)
+			break;
+		rk_memcpy(keyring[n++], rk_trusted_keys[i], 32);
+	}
+	for (size_t i = 0; i < boot->nkeys; i++) {
+		if (n == RK_MAX_KEYS) {
+			rk_printf("[BOOT] keyring full: %u keys at most\n",
+			          RK_MAX_KEYS);
+			return RK_EXIT_USAGE;
+		}
+		rk_memcpy(keyring[n++], boot->keys[i], 32);
+	}
+	bool dev = false;
+	for (size_t i = 0; i < n; i++)
+		dev |= rk_memcmp(keyring[i], rk_dev_pubkey, 32) == 0;
+	rk_printf("[BOOT] verifier: %s; %zu trusted key(s)\n", rk_sig_backend(),
+	          n);
+	if (boot->nkeys)
+		rk_printf("[BOOT] keyring: the %zu key(s) given at boot%s\n",
+		          boot->nkeys,
+		          builtin ? " and the compiled-in keys"
+		                  : "; the compiled-in keys are not trusted");
+	if (dev)
+		rk_puts("[BOOT] WARNING: this kernel trusts the repository's "
+		        "DEVELOPMENT key (-Dtrusted_keys to change)");
+	pol->keys = (const uint8_t(*)[32])keyring;
+	pol->nkeys = n;
+	return RK_EXIT_OK;
 }
 
 int rk_kmain(const struct rk_boot *boot)
@@ -169,29 +212,11 @@ int rk_kmain(const struct rk_boot *boot)
 
 	rk_memset(&k, 0, sizeof(k));
 	k.boot = boot;
-	size_t n = 0;
-	bool dev = false;
-	for (size_t i = 0; i < rk_trusted_key_count && n < RK_MAX_KEYS; i++) {
-		rk_memcpy(keyring[n++], rk_trusted_keys[i], 32);
-		dev |= rk_memcmp(rk_trusted_keys[i], rk_dev_pubkey, 32) == 0;
-	}
-	for (size_t i = 0; i < boot->nextra_keys; i++) {
-		if (n == RK_MAX_KEYS) {
-			rk_printf("[BOOT] keyring full: %u keys at most\n",
-			          RK_MAX_KEYS);
-			return RK_EXIT_USAGE;
-		}
-		rk_memcpy(keyring[n++], boot->extra_keys[i], 32);
-	}
-	rk_printf("[BOOT] verifier: %s; %zu trusted key(s)\n", rk_sig_backend(),
-	          n);
-	if (dev)
-		rk_puts("[BOOT] WARNING: this kernel trusts the repository's "
-		        "DEVELOPMENT key (-Dtrusted_keys to change)");
+	int kst = build_keyring(boot, &k.pol);
+	if (kst != RK_EXIT_OK)
+		return kst;
 	k.pol.arch = RK_ARCH_SELF;
 	k.pol.max_body = boot->max_body;
-	k.pol.keys = (const uint8_t(*)[32])keyring;
-	k.pol.nkeys = n;
 	k.status = RK_EXIT_PANIC;
 
 	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))

@@ -23,7 +23,7 @@ static bool bus_ready;
 struct payload_ctx {
 	struct rk_npl_image img;
 	struct rk_ring_consumer inbox;
-	int64_t result;
+	bool no_value; /* returned without setting its result register */
 };
 
 static struct payload_ctx *current_payload(void)
@@ -112,6 +112,13 @@ static void payload_fiber(void *arg)
 	rk_fiber_current()->user = p;
 	rk_ring_attach(&bus, &p->inbox);
 	int64_t r = rk_npl_exec(&p->img, &api);
+	/* hal_payload_call puts the table's address in the result register
+	 * before the call: getting it back means the payload set no value
+	 * (the seed's bare `ret`).  It counts as success. */
+	if (r == (int64_t)(uintptr_t)&api) {
+		p->no_value = true;
+		r = 0;
+	}
 	detach_inbox(p);
 	rk_fiber_exit(r);
 }
@@ -166,7 +173,10 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 		return RK_RUN_FAILED;
 	}
 	rk_puts("[NPL] \xe2\x9c\x85 Payload returned!");
-	rk_printf("[NPL] '%s' returned %lld\n", name, (long long)r);
+	if (p.no_value)
+		rk_printf("[NPL] '%s' returned no value\n", name);
+	else
+		rk_printf("[NPL] '%s' returned %lld\n", name, (long long)r);
 	return RK_RUN_OK;
 }
 

@@ -194,7 +194,10 @@ def main():
                  out_has=SEED_LINES + ["Wrong arch rejected",
                                        "[DEMO] ping-pong: 1000 of 1000",
                                        "'hello' returned 42",
-                                       "DEVELOPMENT key"])
+                                       "'ret' returned no value",
+                                       "DEVELOPMENT key",
+                                       "[BOOT] no payloads given: running "
+                                       "the built-in demo"])
     # The seed lines appear in the order of ARCHITECTURE section 4.
     pos = [out.find(s) for s in SEED_LINES]
     check("seed lines in order", pos == sorted(pos) and -1 not in pos, str(pos))
@@ -204,6 +207,28 @@ def main():
                                     signed], 0,
            out_has=SEED_LINES[:3] + ["[hello] Hello from a signed payload!",
                                      "'hello-me.npl' returned 42"])
+    # --trust chooses the keyring: the development key is no longer
+    # trusted, so a dev-signed image is refused; --trust-builtin keeps it.
+    expect("sim --trust drops the compiled-in keys",
+           [sim, "--trust", t("me.pub"), "--payload", a.hello], 1,
+           out_has=["bad signature", "1 trusted key(s)",
+                    "the compiled-in keys are not trusted",
+                    "1 payload(s): 0 ran, 1 refused"],
+           out_lacks=["[hello]", "Executing payload", "DEVELOPMENT key"])
+    expect("sim --trust: both images, only mine runs",
+           [sim, "--trust", t("me.pub"), "--payload", signed, "--payload",
+            a.hello], 1,
+           out_has=["[hello] Hello from a signed payload!",
+                    "2 payload(s): 1 ran, 1 refused"])
+    expect("sim --trust-builtin keeps the compiled-in keys",
+           [sim, "--trust", t("me.pub"), "--trust-builtin", "--payload",
+            a.hello, "--payload", signed], 0,
+           out_has=["2 trusted key(s)", "and the compiled-in keys",
+                    "DEVELOPMENT key", "2 payload(s): 2 ran, 0 refused"])
+    expect("sim --trust-builtin alone", [sim, "--trust-builtin"], 2,
+           err_has=["no --trust given"])
+    expect("sim --help says --trust replaces", [sim, "--help"], 0,
+           out_has=["instead of the", "--trust-builtin"])
     expect("sim two payloads", [sim, "--payload", a.hello, "--payload",
                                 a.hello], 0,
            out_has=["2 payload(s): 2 ran, 0 refused, 0 failed"])

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rumpk/api.h>
+
 /* NPL arch codes (docs/npl-format.md). */
 #define RK_ARCH_AARCH64 0xAAu
 #define RK_ARCH_X86_64  0xEEu
@@ -88,6 +90,10 @@ void *hal_exec_alloc(size_t size);
  * instruction cache.  0 on success, -1 on failure. */
 int hal_exec_seal(void *p, size_t size);
 void hal_exec_free(void *p, size_t size);
+/* Calls a sealed payload's entry with api as its argument.  The result
+ * register holds api's address when entry starts, so an entry that returns
+ * without a value returns exactly that (the core reports "no value"). */
+int64_t hal_payload_call(rk_payload_entry_t entry, const struct rk_api *api);
 
 /* ---- misc --------------------------------------------------------- */
 /* 16 bytes of boot-time randomness for the SipHash ID key (best effort

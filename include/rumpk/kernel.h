@@ -33,9 +33,12 @@ struct rk_boot {
 	/* A blob of NPL images back to back (an initrd), split by the core. */
 	const void *initrd;
 	size_t initrd_len;
-	/* Keys trusted in addition to the compiled-in keyring. */
-	const uint8_t (*extra_keys)[32];
-	size_t nextra_keys;
+	/* A keyring chosen at boot (rumpk-sim --trust): when nkeys > 0,
+	 * exactly these keys are trusted and the compiled-in keyring is not,
+	 * unless keep_builtin_keys says to trust it as well. */
+	const uint8_t (*keys)[32];
+	size_t nkeys;
+	bool keep_builtin_keys;
 	uint64_t max_body; /* 0: RK_NPL_BODY_MAX */
 	/* The boot loader's command line (multiboot cmdline, /chosen
 	 * bootargs), or NULL.  Words the core understands:
