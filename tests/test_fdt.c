@@ -642,6 +642,189 @@ static void test_malformed(void **state)
 	free(c);
 }
 
+/* ---- FDT_NOP before the root ------------------------------------------ */
+
+/* Every node's representation, the root's included, may begin with any
+ * number of FDT_NOP tokens (Devicetree Specification v0.4, 5.4.2 "Tree
+ * structure"), so a node is where its FDT_BEGIN_NODE is.  libfdt's
+ * fdt_path_offset, fdt_parent_offset and fdt_get_path start at structure
+ * offset 0 instead and fail on such a tree (docs/hardening.md); the
+ * readers are compared on it in tests/fuzz/fuzz_fdt.c.  This blob is
+ * fuzz_fdt's input (tests/fuzz/corpus/fdt/nop-before-root.dtb): version
+ * 0x00ff0100, last_comp_version 4, the reservation map overlapping the
+ * structure block, which holds FDT_NOP, the root (no properties),
+ * FDT_END_NODE, FDT_END. */
+static const uint8_t nop_before_root[141] = {
+    0xd0, 0x0d, 0xfe, 0xed, 0x00, 0x00, 0x00, 0x89, 0x00, 0x00, 0x00, 0x28,
+    0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x28, 0x00, 0xff, 0x01, 0x00,
+    0x00, 0x00, 0x00, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x28, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x01,
+    0x00, 0x00, 0x24, 0x9e, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x09,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xf9, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x01, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x25, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x61, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x8c, 0x1b,
+};
+
+/* A copy of blob (header, reservation map, structure block, strings, in
+ * that order) with nops FDT_NOP tokens in front of the root's
+ * FDT_BEGIN_NODE; the structure block and the blob grow by 4 * nops. */
+static uint8_t *with_leading_nops(const uint8_t *b, size_t n, unsigned nops,
+                                  size_t *out_len)
+{
+	uint32_t so = fdt_off_dt_struct(b), grow = 4 * nops;
+	assert_true(fdt_off_mem_rsvmap(b) < so && fdt_off_dt_strings(b) > so);
+	uint8_t *m = malloc(n + grow);
+	assert_non_null(m);
+	memcpy(m, b, so);
+	for (unsigned i = 0; i < nops; i++)
+		put32(m + so + 4 * i, 4); /* FDT_NOP */
+	memcpy(m + so + grow, b + so, n - so);
+	put32(m + 4, (uint32_t)(n + grow));
+	put32(m + 12, fdt_off_dt_strings(b) + grow);
+	put32(m + 36, fdt_size_dt_struct(b) + grow);
+	*out_len = n + grow;
+	return m;
+}
+
+/* A node offset of the original tree moved by shift, errors kept. */
+static int moved(int node, int shift)
+{
+	return node < 0 ? node : node + shift;
+}
+
+static void test_nop_before_root(void **state)
+{
+	(void)state;
+	struct rk_fdt t;
+	size_t len = 1;
+	int depth = 0;
+
+	/* The fuzz input: the root is at 4, where its FDT_BEGIN_NODE is;
+	 * offset 0 (the NOP) is no node.  libfdt walks it the same way. */
+	uint8_t *c = dup_exact(nop_before_root, sizeof(nop_before_root));
+	assert_int_equal(rk_fdt_init(&t, c, sizeof(nop_before_root)), 0);
+	assert_int_equal(rk_fdt_next_node(&t, -1, &depth), 4);
+	assert_int_equal(depth, 0);
+	assert_int_equal(rk_fdt_path_offset(&t, "/"), 4);
+	assert_int_equal(rk_fdt_path_offset(&t, "//"), 4);
+	assert_non_null(rk_fdt_name(&t, 4, &len));
+	assert_int_equal(len, 0);
+	assert_null(rk_fdt_name(&t, 0, NULL));
+	assert_true(rk_fdt_parent(&t, 4) < 0);
+	assert_true(rk_fdt_first_subnode(&t, 4) < 0);
+	assert_int_equal(rk_fdt_next_node(&t, 4, &depth), RK_FDT_ERR_NOTFOUND);
+	assert_int_equal(rk_fdt_path_offset(&t, "/chosen"),
+	                 RK_FDT_ERR_NOTFOUND);
+	assert_int_equal(fdt_check_full(c, sizeof(nop_before_root)), 0);
+	assert_int_equal(compare_walk(&t, c, true), 0);
+	(void)query_everything(&t);
+	free(c);
+
+	/* Every tree with NOPs before its root gives every answer it gives
+	 * without, each node moved by the NOPs' bytes. */
+	for (int i = 0; i < NTREES; i++) {
+		for (unsigned nops = 1; nops <= 3; nops += 2) {
+			const int sh = 4 * (int)nops;
+			size_t mlen;
+			uint8_t *m = with_leading_nops(tree[i], tree_len[i],
+			                               nops, &mlen);
+			uint8_t *e = dup_exact(m, mlen);
+			free(m);
+			struct rk_fdt o;
+			init_tree(&o, i);
+			assert_int_equal(rk_fdt_init(&t, e, mlen), 0);
+			assert_int_equal(fdt_check_full(e, mlen), 0);
+			int od = 0, md = 0, ld = -1;
+			int on = rk_fdt_next_node(&o, -1, &od);
+			int mn = rk_fdt_next_node(&t, -1, &md);
+			int ln = fdt_next_node(e, -1, &ld);
+			while (on >= 0) {
+				assert_int_equal(mn, on + sh);
+				assert_int_equal(md, od);
+				assert_int_equal(ln, mn); /* libfdt's walk */
+				assert_int_equal(ld, md);
+				size_t ol, ml;
+				const char *a = rk_fdt_name(&o, on, &ol);
+				const char *b = rk_fdt_name(&t, mn, &ml);
+				assert_true(a && b && ol == ml &&
+				            memcmp(a, b, ol) == 0);
+				assert_int_equal(
+				    rk_fdt_parent(&t, mn),
+				    moved(rk_fdt_parent(&o, on), sh));
+				assert_int_equal(
+				    rk_fdt_first_subnode(&t, mn),
+				    moved(rk_fdt_first_subnode(&o, on), sh));
+				char path[512];
+				if (fdt_get_path(tree[i], on, path,
+				                 sizeof(path)) == 0 &&
+				    fdt_path_offset(tree[i], path) == on)
+					assert_int_equal(
+					    rk_fdt_path_offset(&t, path), mn);
+				const char *pv =
+				    rk_fdt_getprop(&o, on, "compatible", &ol);
+				const char *mv =
+				    rk_fdt_getprop(&t, mn, "compatible", &ml);
+				assert_true((!pv && !mv) ||
+				            (pv && mv && ol == ml &&
+				             memcmp(pv, mv, ol) == 0));
+				on = rk_fdt_next_node(&o, on, &od);
+				mn = rk_fdt_next_node(&t, mn, &md);
+				ln = fdt_next_node(e, ln, &ld);
+			}
+			assert_true(mn < 0);
+			assert_true(ln < 0 || ld < 0);
+
+			/* What the kernels look up. */
+			uint64_t a1, b1, a2, b2;
+			for (unsigned k = 0; k < 3; k++) {
+				int r1 = rk_fdt_memory(&o, k, &a1, &b1);
+				assert_int_equal(rk_fdt_memory(&t, k, &a2, &b2),
+				                 r1);
+				assert_true(r1 < 0 || (a1 == a2 && b1 == b2));
+			}
+			int r1 = rk_fdt_initrd(&o, &a1, &b1);
+			assert_int_equal(rk_fdt_initrd(&t, &a2, &b2), r1);
+			assert_true(r1 < 0 || (a1 == a2 && b1 == b2));
+			r1 = rk_fdt_timebase(&o, &a1);
+			assert_int_equal(rk_fdt_timebase(&t, &a2), r1);
+			assert_true(r1 < 0 || a1 == a2);
+			assert_int_equal(rk_fdt_stdout(&t),
+			                 moved(rk_fdt_stdout(&o), sh));
+			const char *s1 = rk_fdt_bootargs(&o);
+			const char *s2 = rk_fdt_bootargs(&t);
+			assert_true((!s1 && !s2) ||
+			            (s1 && s2 && strcmp(s1, s2) == 0));
+			struct rk_fdt_uart u1, u2;
+			r1 = rk_fdt_console_uart(&o, &u1);
+			assert_int_equal(rk_fdt_console_uart(&t, &u2), r1);
+			if (r1 == 0) {
+				assert_int_equal(u2.node, u1.node + sh);
+				assert_int_equal(u2.base, u1.base);
+				assert_int_equal(u2.irq, u1.irq);
+				assert_int_equal(u2.clock_hz, u1.clock_hz);
+			}
+			for (uint64_t h = 0; h < 5; h++) {
+				struct rk_fdt_plic p1, p2;
+				assert_int_equal(
+				    rk_fdt_cpu_node(&t, h),
+				    moved(rk_fdt_cpu_node(&o, h), sh));
+				r1 = rk_fdt_plic(&o, h, 9, &p1);
+				assert_int_equal(rk_fdt_plic(&t, h, 9, &p2),
+				                 r1);
+				assert_true(r1 < 0 ||
+				            (p2.node == p1.node + sh &&
+				             p2.base == p1.base &&
+				             p2.context == p1.context));
+			}
+			free(e);
+		}
+	}
+}
+
 /* ---- fuzz ------------------------------------------------------------ */
 
 struct fuzz_stats {
@@ -801,6 +984,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_visionfive2),
 	    cmocka_unit_test(test_bad_uart_values),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_nop_before_root),
 	    cmocka_unit_test(test_fuzz_truncations),
 	    cmocka_unit_test(test_fuzz_bitflips),
 	};

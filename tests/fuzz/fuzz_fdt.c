@@ -10,7 +10,9 @@
  * readers must agree: the same node offsets and depths in document order,
  * the same names, the same value pointer and length for a set of property
  * names, the same node for each node's path, the same reservation map.
- * libfdt is the reference implementation of the format (dtc project).
+ * libfdt is the reference implementation of the format (dtc project),
+ * with one convention of its own that the format does not share (see
+ * ref_path_offset).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -133,6 +135,40 @@ static bool path_of(const struct rk_fdt *t, int node, char *buf, size_t cap)
 	return true;
 }
 
+/* libfdt's path lookup for the oracle.  fdt_path_offset starts every
+ * absolute path at structure offset 0 (fdt_ro.c, fdt_path_offset_namelen:
+ * "int offset = 0"), i.e. it assumes the root's FDT_BEGIN_NODE is the
+ * first token.  The Devicetree Specification (v0.4, 5.4.2 "Tree
+ * structure") lets every node's representation, the root's included,
+ * begin with any number of FDT_NOP tokens, and FDT_NOP "will be ignored
+ * by any program parsing the device tree" (5.4.1).  With a leading NOP,
+ * libfdt answers 0 for "/" (a NOP, which its own fdt_get_name refuses
+ * with FDT_ERR_BADOFFSET) and FDT_ERR_BADOFFSET for every deeper path,
+ * while its walk (fdt_next_node from -1) and fdt_check_full put the root
+ * where its FDT_BEGIN_NODE is, as rk_fdt does.  So the same component by
+ * component lookup (fdt_subnode_offset_namelen, libfdt's own matching) is
+ * started from root, libfdt's first node; when root is 0 this is
+ * fdt_path_offset itself. */
+static int ref_path_offset(const void *fdt, int root, const char *path)
+{
+	if (root == 0)
+		return fdt_path_offset(fdt, path);
+	int off = root;
+	const char *p = path;
+	while (off >= 0) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			return off;
+		const char *q = strchr(p, '/');
+		if (!q)
+			q = p + strlen(p);
+		off = fdt_subnode_offset_namelen(fdt, off, p, (int)(q - p));
+		p = q;
+	}
+	return off;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rk_fdt t;
@@ -147,6 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * then gets depth 0 from -1); rk_fdt_next_node sets 0 for the root. */
 	int depth = 0, ref_depth = -1, nodes = 0;
 	int ref_off = ref ? fdt_next_node(data, -1, &ref_depth) : -1;
+	const int ref_root = ref_off;
 	for (int off = rk_fdt_next_node(&t, -1, &depth); off >= 0;
 	     off = rk_fdt_next_node(&t, off, &depth)) {
 		CHECK(++nodes <= 100000, "walk does not end");
@@ -156,10 +193,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int p = rk_fdt_path_offset(&t, path);
 			CHECK(p >= 0 || p == RK_FDT_ERR_BADPATH,
 			      "path '%s' of node %d not found", path, off);
-			if (ref && p >= 0)
-				CHECK(p == fdt_path_offset(data, path),
-				      "path '%s': %d, libfdt %d", path, p,
-				      fdt_path_offset(data, path));
+			int rp = ref && p >= 0
+			             ? ref_path_offset(data, ref_root, path)
+			             : p;
+			CHECK(p == rp, "path '%s': %d, libfdt %d (root %d)",
+			      path, p, rp, ref_root);
 		}
 		if (!ref)
 			continue;
