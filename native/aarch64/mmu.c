@@ -3,7 +3,9 @@
  *
  * 4 KiB granule, 39-bit VA (T0SZ 25, walks start at level 1), identity
  * map.  MAIR: index 0 normal write-back (RAM), index 1 device nGnRE.
- * RAM is RW+XN, except the kernel's text (RX) and rodata (R); everything
+ * RAM is RW+XN, except the kernel's text (RX) and rodata (R: link.ld puts
+ * .data.rel.ro and .got there too, so const tables of pointers such as the
+ * payload API are read-only; native/tests/check_const.py checks); everything
  * else below 4 GiB is device memory (XN).  SCTLR.WXN is set as well, so
  * the hardware refuses W+X even if a descriptor said otherwise.
  *

@@ -5,7 +5,10 @@
  * image, the DTB, the initrd and the reserved regions.
  * Translation: an identity map.  RAM is mapped read/write, never
  * executable, with 2 MiB pages where it can; the kernel's text is RX, its
- * rodata R, its data and bss RW; each 1 GiB slot of the low 4 GiB that
+ * rodata R (with .data.rel.ro, .got and the relocation tables, which
+ * boot.S wrote before the MMU was on: const tables of pointers such as the
+ * payload API are read-only from here; native/tests/check_const.py
+ * checks), its data and bss RW; each 1 GiB slot of the low 4 GiB that
  * holds no RAM is mapped RW as device space (UART, PLIC, exit device).
  * Payload memory is handed out RW and sealed RX (2 MiB pages are split
  * into 4 KiB ones on demand); fiber stacks get an unmapped guard page.

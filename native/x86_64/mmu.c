@@ -4,7 +4,9 @@
  * boot.S identity maps 0..4 GiB with 2 MiB pages.  x86_mmu_init then sets
  * the final permissions: the kernel image in 4 KiB pages (text RX, rodata
  * R+NX, data/bss RW+NX), page 0 unmapped (NULL faults), everything else
- * RW+NX.  A 2 MiB page is split into a 4 KiB page table (taken from the
+ * RW+NX.  Rodata holds .data.rel.ro and .got too (link.ld), so const
+ * tables of pointers such as the payload API are read-only, for the kernel
+ * as well since boot.S sets CR0.WP (native/tests/check_const.py checks).  A 2 MiB page is split into a 4 KiB page table (taken from the
  * pmm) the first time a page inside it needs its own permissions: payload
  * memory sealed R+X, stack guard pages unmapped.  Nothing is ever W and X.
  * Without NX (CPUs that lack it) "NX" pages are executable.
