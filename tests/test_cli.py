@@ -60,7 +60,8 @@ def expect(name, cmd, status, out_has=(), err_has=(), out_lacks=()):
 def main():
     ap = argparse.ArgumentParser()
     for o in ["npl", "sim", "mkbad", "dev-key", "arch", "hello-bin", "hello",
-              "trap-ill", "trap-jump", "api-write", "ret-other"]:
+              "trap-ill", "trap-jump", "api-write", "exec-data",
+              "ret-other"]:
         ap.add_argument("--" + o, required=True)
     a = ap.parse_args()
     npl, sim = a.npl, a.sim
@@ -246,6 +247,10 @@ def main():
     check("sim: a write to the API table traps", rc == 100 and "[TRAP]" in out
           and "[api_write] about to" in out and "came back" not in out,
           f"{rc} {out}")
+    rc, out, _ = run([sim, "--payload", a.exec_data])
+    check("sim: code written to the stack does not run", rc == 100 and
+          "[TRAP]" in out and "[exec_data] about to" in out and
+          "came back" not in out, f"{rc} {out}")
     rc, out, _ = run([sim, "--payload", a.trap_jump])
     check("sim wild jump traps", rc == 100 and "[TRAP]" in out
           and "0xdead0000000" in out, f"{rc} {out}")

@@ -149,6 +149,15 @@ void x86_main(uint32_t magic, uint32_t info)
 		hal_exit(RK_EXIT_PANIC);
 	}
 	x86_mmu_init();
+	/* W^X rests on NX: without it every readable page is executable,
+	 * and a payload could run bytes it wrote to its stack.  Refuse to
+	 * run any payload rather than pretend. */
+	if (!x86_has_nx) {
+		rk_puts("[BOOT] this CPU has no NX (CPUID 0x80000001 EDX bit "
+		        "20): data pages would be executable, so W^X cannot "
+		        "hold; refusing to run any payload");
+		hal_exit(RK_EXIT_REFUSED);
+	}
 	x86_time_init();
 
 	struct rk_boot boot = {

@@ -9,7 +9,8 @@
  * as well since boot.S sets CR0.WP (native/tests/check_const.py checks).  A 2 MiB page is split into a 4 KiB page table (taken from the
  * pmm) the first time a page inside it needs its own permissions: payload
  * memory sealed R+X, stack guard pages unmapped.  Nothing is ever W and X.
- * Without NX (CPUs that lack it) "NX" pages are executable.
+ * Without NX (CPUs that lack it) "NX" pages would be executable: main.c
+ * then refuses to run any payload.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
