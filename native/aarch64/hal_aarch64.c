@@ -20,6 +20,7 @@
 #include <rumpk/status.h>
 
 #include "a64.h"
+#include "dtboot.h"
 #include "fdt.h"
 #include "pmm.h"
 
@@ -555,7 +556,10 @@ void a64_main(uint64_t dtb_arg)
 		     i++)
 			rk_pmm_reserve(base, size);
 	uint64_t is, ie;
-	bool initrd = rk_fdt_initrd(&fdt, &is, &ie) == 0;
+	int ir = rk_dtboot_initrd(&fdt, &is, &ie);
+	if (ir < 0)
+		hal_exit(RK_EXIT_PANIC); /* said why */
+	bool initrd = ir == 0;
 	if (initrd)
 		rk_pmm_reserve(is, ie - is);
 

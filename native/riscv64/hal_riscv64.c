@@ -16,6 +16,7 @@
 #include <rumpk/siphash.h>
 #include <rumpk/status.h>
 
+#include "dtboot.h"
 #include "fdt.h"
 #include "riscv.h"
 #include "uart16550.h"
@@ -356,15 +357,6 @@ static void memory_from_dtb(void)
 			add_resv(ram[i].base, k - ram[i].base);
 }
 
-static bool in_ram(uint64_t base, uint64_t size)
-{
-	for (unsigned i = 0; i < nram; i++)
-		if (base >= ram[i].base && size <= ram[i].size &&
-		    base - ram[i].base <= ram[i].size - size)
-			return true;
-	return false;
-}
-
 /* One line for bring-up on a board: what was taken from the DTB. */
 static void boot_report(unsigned long hartid)
 {
@@ -415,16 +407,10 @@ _Noreturn void rv_main(unsigned long hartid, const void *dtb_pa)
 	}
 	add_resv((uint64_t)(uintptr_t)dtb_pa, fdt.totalsize);
 	uint64_t is, ie;
-	if (rk_fdt_initrd(&fdt, &is, &ie) == 0 && ie >= is) {
-		/* A loader can put it where there is no RAM (QEMU 7.2 does,
-		 * for a kernel high in a small RAM): say so instead of
-		 * faulting on the first read. */
-		if (!in_ram(is, ie - is)) {
-			rk_printf("[BOOT] initrd 0x%llx-0x%llx is not in RAM\n",
-			          (unsigned long long)is,
-			          (unsigned long long)ie);
-			hal_exit(RK_EXIT_PANIC);
-		}
+	int ir = rk_dtboot_initrd(&fdt, &is, &ie);
+	if (ir < 0)
+		hal_exit(RK_EXIT_PANIC); /* said why */
+	if (ir == 0) {
 		/* An empty initrd still means "run these payloads": none. */
 		boot.initrd = (const void *)(uintptr_t)is;
 		boot.initrd_len = (size_t)(ie - is);
