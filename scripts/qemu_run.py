@@ -155,6 +155,21 @@ def build_command(args, payloads, tmpdir):
     return cmd
 
 
+def ignored_payloads(args):
+    """Why QEMU would boot args.kernel without its payloads, or None.
+    QEMU's aarch64 virt board hands -initrd (and /chosen's initrd) only
+    to a Linux Image: with an ELF kernel it drops the initrd silently and
+    the kernel, seeing none, runs its demo instead of the payloads."""
+    if not args.payloads or args.arch != "aarch64":
+        return None
+    with open(args.kernel, "rb") as f:
+        if f.read(4) != b"\x7fELF":
+            return None
+    return ("%s is an ELF file: QEMU passes no initrd to an aarch64 ELF "
+            "kernel, so the payloads would be dropped; boot the Image "
+            "(rumpk-aarch64.img) instead" % args.kernel)
+
+
 def qemu_opt_path(path, tmpdir, name):
     """path usable inside a -device option list (commas split options):
     a comma-free copy when needed."""
@@ -542,6 +557,10 @@ def main(argv=None):
         if not os.path.isfile(f):
             print("qemu_run: no such file: %s" % f, file=sys.stderr)
             return 2
+    why = ignored_payloads(args)
+    if why:
+        print("qemu_run: " + why, file=sys.stderr)
+        return 2
     testing = bool(args.expect or args.reject or
                    args.expect_status is not None)
 
