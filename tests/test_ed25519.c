@@ -1,6 +1,6 @@
 /*
  * test_ed25519.c - the built-in Ed25519 verifier on every case of the
- * public vector files in ../shared/vectors, each checked twice: libsodium
+ * public vector files in tests/vectors, each checked twice: libsodium
  * 1.0.18's crypto_sign_verify_detached must give the expected verdict, and
  * rk_ed25519_verify must give libsodium's verdict.  Case counts are
  * asserted, so a missing or truncated file fails the test.
@@ -17,7 +17,7 @@
  *                            accepts the rest (43 cases)
  *
  * Vectors directory: argv[1], else $RK_VECTORS_DIR, else the build's
- * RK_DEFAULT_VECTORS_DIR, else ../shared/vectors.
+ * RK_DEFAULT_VECTORS_DIR, else tests/vectors.
  *
  * The JSON files are read with a small purpose-built scanner (no JSON
  * library): it walks the string tokens and reports every "key": value.
@@ -47,7 +47,7 @@ void rk_sc25519_reduce(uint8_t out[32], const uint8_t in[64]);
 int rk_sc25519_is_canonical(const uint8_t s[32]);
 
 #ifndef RK_DEFAULT_VECTORS_DIR
-#define RK_DEFAULT_VECTORS_DIR "../shared/vectors"
+#define RK_DEFAULT_VECTORS_DIR "tests/vectors"
 #endif
 
 static const char *vectors_dir;

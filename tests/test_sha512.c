@@ -1,10 +1,10 @@
 /*
- * test_sha512.c - built-in SHA-512 against ../shared/vectors/sha512.txt
+ * test_sha512.c - built-in SHA-512 against tests/vectors/sha512.txt
  * (one "message digest" per line: message in hex, "-" for the empty message
  * or "a*1000000"), streaming in odd chunk sizes, and against libsodium.
  *
  * Vectors directory: argv[1], else $RK_VECTORS_DIR, else the build's
- * RK_DEFAULT_VECTORS_DIR, else ../shared/vectors.
+ * RK_DEFAULT_VECTORS_DIR, else tests/vectors.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -26,7 +26,7 @@
 #include "../tools/hostio.h"
 
 #ifndef RK_DEFAULT_VECTORS_DIR
-#define RK_DEFAULT_VECTORS_DIR "../shared/vectors"
+#define RK_DEFAULT_VECTORS_DIR "tests/vectors"
 #endif
 
 #define SHA512_VECTOR_COUNT 10

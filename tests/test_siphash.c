@@ -1,5 +1,5 @@
 /* test_siphash.c - SipHash-2-4 against the reference vectors
- * (../shared/vectors/siphash24_64.txt: key 00..0f, message 00..i-1). */
+ * (tests/vectors/siphash24_64.txt: key 00..0f, message 00..i-1). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
