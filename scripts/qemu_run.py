@@ -155,6 +155,19 @@ def build_command(args, payloads, tmpdir):
     return cmd
 
 
+def image_list(payloads):
+    """The `images=NAME:SIZE,...` command-line word for an initrd made of
+    these files back to back: the kernel cuts the initrd there and names
+    each image by its file (src/kernel.c), so an empty or truncated file
+    is refused by name and the images after it still load.  Names keep
+    [A-Za-z0-9._+-] (others become _), at most 47 characters."""
+    parts = []
+    for p in payloads:
+        name = re.sub(r"[^A-Za-z0-9._+-]", "_", os.path.basename(p))[:47]
+        parts.append("%s:%d" % (name or "payload", os.path.getsize(p)))
+    return "images=" + ",".join(parts)
+
+
 def ignored_payloads(args):
     """Why QEMU would boot args.kernel without its payloads, or None.
     QEMU's aarch64 virt board hands -initrd (and /chosen's initrd) only
@@ -482,6 +495,11 @@ def main(argv=None):
     ap.add_argument("payloads", nargs="*", metavar="PAYLOAD.npl")
     args = ap.parse_args(argv)
 
+    for f in [args.kernel] + args.payloads:
+        if not os.path.isfile(f):
+            print("qemu_run: no such file: %s" % f, file=sys.stderr)
+            return 2
+
     driver = None
     if args.via_uboot:
         if args.arch != "riscv64":
@@ -501,16 +519,19 @@ def main(argv=None):
                   "u-boot-qemu)" % args.uboot, file=sys.stderr)
             return 2
         args.kernel = uboot_image_path(args.kernel)
-        size = sum(os.path.getsize(p) for p in args.payloads
-                   if os.path.isfile(p))
+        size = sum(os.path.getsize(p) for p in args.payloads)
         # booti takes the initrd as addr:size (hex); "-" for none.
         initrd = "0x%x:0x%x" % (args.initrd_addr, size) if args.payloads \
             else "-"
         command = "booti 0x%x %s ${fdtcontroladdr}" % (args.image_addr,
                                                        initrd)
-        if args.bootargs is not None:
+        bootargs = args.bootargs
+        if args.payloads:
+            bootargs = (bootargs + " " if bootargs else "") + \
+                image_list(args.payloads)
+        if bootargs is not None:
             # booti copies the env's bootargs into /chosen.
-            command = "setenv bootargs '%s'; %s" % (args.bootargs, command)
+            command = "setenv bootargs '%s'; %s" % (bootargs, command)
         driver = UBootDriver(command)
 
     if args.load_addr is not None:
@@ -553,10 +574,11 @@ def main(argv=None):
               file=sys.stderr)
         return 2
 
-    for f in [args.kernel] + args.payloads:
-        if not os.path.isfile(f):
-            print("qemu_run: no such file: %s" % f, file=sys.stderr)
-            return 2
+    # The initrd platforms learn the files' names and sizes from the
+    # command line (multiboot passes each module with its name).
+    if args.payloads and args.arch in ("aarch64", "riscv64") and \
+            not args.via_uboot:
+        args.append.append(image_list(args.payloads))
     why = ignored_payloads(args)
     if why:
         print("qemu_run: " + why, file=sys.stderr)

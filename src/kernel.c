@@ -71,6 +71,67 @@ bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
 	return false;
 }
 
+/* `images=NAME:SIZE,NAME:SIZE,...` on the command line says how the boot
+ * loader built the initrd (scripts/qemu_run.py writes it): the files, in
+ * order, and their sizes.  The initrd is then cut exactly there and each
+ * piece is loaded under its file's name, so an empty or truncated file is
+ * refused by name, as a multiboot module is, and cannot swallow the
+ * images after it.  Returns RK_EXIT_OK, or RK_EXIT_USAGE for a malformed
+ * list (said on the console). */
+static int run_image_list(struct kmain_ctx *k, const char *v, size_t n)
+{
+	const uint8_t *blob = k->boot->initrd;
+	size_t have = k->boot->initrd ? k->boot->initrd_len : 0, off = 0;
+	const char *p = v, *end = v + n;
+
+	while (p < end) {
+		const char *name = p, *colon = NULL;
+		while (p < end && *p != ',') {
+			if (*p == ':')
+				colon = p;
+			p++;
+		}
+		uint64_t size = 0;
+		bool ok = colon && colon > name && colon + 1 < p &&
+		          (size_t)(colon - name) < 48;
+		for (const char *d = colon ? colon + 1 : p; ok && d < p; d++) {
+			ok = *d >= '0' && *d <= '9' && size <= RK_NPL_BODY_MAX;
+			size = size * 10 + (uint64_t)(*d - '0');
+		}
+		if (!ok) {
+			rk_printf("[BOOT] images=: entry '%.*s': expected "
+			          "NAME:SIZE (a name of 1 to 47 characters, a "
+			          "size in bytes)\n",
+			          (int)(p - name), name);
+			return RK_EXIT_USAGE;
+		}
+		char nm[48];
+		rk_snprintf(nm, sizeof(nm), "%.*s", (int)(colon - name), name);
+		if (size > have - off) {
+			k->count++;
+			k->refused++;
+			rk_printf(
+			    "[NPL] \xe2\x9d\x8c Rejected '%s': the initrd "
+			    "holds %zu of its %llu bytes\n",
+			    nm, have - off, (unsigned long long)size);
+			off = have;
+		} else {
+			run_one(blob + off, (size_t)size, nm, k);
+			off += (size_t)size;
+		}
+		if (p < end)
+			p++; /* the comma */
+	}
+	if (off != have) {
+		k->count++;
+		k->refused++;
+		rk_printf("[NPL] \xe2\x9d\x8c Rejected the initrd's last %zu "
+		          "bytes: images= lists no file for them\n",
+		          have - off);
+	}
+	return RK_EXIT_OK;
+}
+
 /* The console receive run: `serial-rx` on the command line natively,
  * --traffic on the simulator. */
 static int serial_main(const struct rk_boot *b)
@@ -121,7 +182,10 @@ static void main_fiber(void *arg)
 		k->status = serial_main(b);
 		return;
 	}
-	if (!b->has_payloads) {
+	const char *list;
+	size_t list_len;
+	bool listed = rk_cmdline_word(b->cmdline, "images", &list, &list_len);
+	if (!b->has_payloads && !listed) {
 		/* Said, so that payloads a boot loader dropped on the way
 		 * (QEMU ignores an initrd it cannot pass) do not pass for a
 		 * run of the demo that exits 0. */
@@ -132,8 +196,21 @@ static void main_fiber(void *arg)
 	for (size_t i = 0; i < b->nimages; i++)
 		run_one(b->images[i].data, b->images[i].len,
 		        b->images[i].name ? b->images[i].name : "payload", k);
-	if (b->initrd && b->initrd_len)
+	if (listed) {
+		int st = run_image_list(k, list, list_len);
+		if (st != RK_EXIT_OK) {
+			k->status = st;
+			return;
+		}
+	} else if (b->initrd && b->initrd_len) {
 		rk_initrd_split(b->initrd, b->initrd_len, run_initrd_piece, k);
+	} else if (b->initrd) {
+		/* The boot loader said "payloads" and gave none. */
+		k->count++;
+		k->refused++;
+		rk_puts("[NPL] \xe2\x9d\x8c Rejected the initrd: it is empty "
+		        "(0 bytes), expected NPL images");
+	}
 	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
 	          k->count, k->ran, k->refused, k->failed);
 	k->status = (k->refused || k->failed || k->count == 0) ? RK_EXIT_REFUSED

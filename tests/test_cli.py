@@ -177,7 +177,7 @@ def main():
         expect(f"inspect {case}", [npl, "inspect", img], 0 if what ==
                "signature" or case == "wrong_arch" else 1)
         expect(f"sim refuses {case}", [sim, "--payload", img], 1,
-               out_has=["Rejected", field_of[what] + ":",
+               out_has=[f"Rejected '{case}.npl'", field_of[what] + ":",
                         "1 payload(s): 0 ran, 1 refused"],
                out_lacks=["[hello]", "Executing payload"])
 

@@ -53,6 +53,13 @@ static void test_printf_width(void **state)
 	FMT("ab  |", "%-4s|", "ab");
 	FMT("12345", "%3d", 12345);
 	FMT("0x00000010", "%010p", (void *)16);
+	/* Precision bounds %s: words that are not NUL-terminated. */
+	FMT("abc|", "%.*s|", 3, "abcdef");
+	FMT("ab|", "%.2s|", "abcdef");
+	FMT("  ab|", "%4.2s|", "abcdef");
+	FMT("abc|", "%.*s|", 10, "abc");
+	FMT("|", "%.*s|", 0, "abc");
+	FMT("abc|", "%.*s|", -1, "abc");
 }
 
 static void test_printf_truncation(void **state)

@@ -48,7 +48,9 @@ struct rk_boot {
 	 *   trace              frame trace events on the console as they
 	 *                      happen (docs/visualizer.md)
 	 *   trace=buffer       keep them in memory, print when full and at
-	 *                      the end (cheaper under heavy I/O) */
+	 *                      the end (cheaper under heavy I/O)
+	 *   images=NAME:SIZE,...   the files the initrd holds, in order:
+	 *                      cut it there, name each image by its file */
 	const char *cmdline;
 	/* Set by the simulator's --traffic: receive for serial_ns (instead
 	 * of until END) and leave the report here. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An initrd the device tree places outside RAM is refused at boot.
+"""An initrd the device tree places outside RAM is refused at boot; an
+empty one is refused as a payload.
 
     dtb_initrd.py --runner qemu_run.py --arch aarch64|riscv64 --kernel K
 
@@ -32,8 +33,21 @@ def main():
     ap.add_argument("--kernel", required=True)
     a = ap.parse_args()
     end = RAM[a.arch] + RAM_SIZE
-    cases = [("past the end of RAM", 1 << 32, (1 << 32) + 0x1000),
-             ("across the end of RAM", end - 0x800, end + 0x800)]
+    def outside(s, e):
+        return ["--expect", "[BOOT] initrd 0x%x-0x%x is not in RAM" % (s, e),
+                "--reject", "[NPL]", "--reject", "[DEMO]",
+                "--expect-status", "101"]
+    mid = RAM[a.arch] + (64 << 20)
+    cases = [("past the end of RAM", 1 << 32, (1 << 32) + 0x1000,
+              outside(1 << 32, (1 << 32) + 0x1000)),
+             ("across the end of RAM", end - 0x800, end + 0x800,
+              outside(end - 0x800, end + 0x800)),
+             # In RAM but empty, with no images= list: "payloads" were
+             # promised and none came.
+             ("empty, in RAM", mid, mid,
+              ["--expect", "[NPL] \u274c Rejected the initrd: it is empty",
+               "--expect", "[NPL] 1 payload(s): 0 ran, 1 refused",
+               "--reject", "[DEMO]", "--expect-status", "1"])]
     failed = 0
     with tempfile.TemporaryDirectory(prefix="rumpk-dtb-") as tmp:
         dtb = os.path.join(tmp, "virt.dtb")
@@ -42,7 +56,7 @@ def main():
         if a.arch == "aarch64":
             dump += ["-cpu", "cortex-a72"]
         subprocess.run(dump, check=True, capture_output=True)
-        for what, s, e in cases:
+        for what, s, e, checks in cases:
             for prop, v in (("linux,initrd-start", s),
                             ("linux,initrd-end", e)):
                 subprocess.run(["fdtput", "-t", "x", dtb, "/chosen", prop]
@@ -50,10 +64,7 @@ def main():
             r = subprocess.run(
                 [sys.executable, a.runner, "--arch", a.arch, "--kernel",
                  a.kernel, "--timeout", "30", "--quiet",
-                 "--qemu-arg=-dtb", "--qemu-arg=" + dtb,
-                 "--expect", "[BOOT] initrd 0x%x-0x%x is not in RAM" % (s, e),
-                 "--reject", "[NPL]", "--reject", "[DEMO]",
-                 "--expect-status", "101"])
+                 "--qemu-arg=-dtb", "--qemu-arg=" + dtb] + checks)
             print("%s: initrd %s" % ("ok  " if r.returncode == 0 else "FAIL",
                                      what))
             failed += r.returncode != 0

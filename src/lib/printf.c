@@ -82,6 +82,21 @@ static int format(struct sink *s, const char *fmt, rk_va_list ap)
 		unsigned width = 0;
 		while (*p >= '0' && *p <= '9')
 			width = width * 10 + (unsigned)(*p++ - '0');
+		/* A precision limits %s (".N" or ".*"): how names that are
+		 * not NUL-terminated, such as command-line words, print. */
+		size_t prec = (size_t)-1;
+		if (*p == '.') {
+			p++;
+			prec = 0;
+			if (*p == '*') {
+				int a = rk_va_arg(ap, int);
+				prec = a < 0 ? (size_t)-1 : (size_t)a;
+				p++;
+			} else {
+				while (*p >= '0' && *p <= '9')
+					prec = prec * 10 + (size_t)(*p++ - '0');
+			}
+		}
 		int lng = 0; /* 1: long, 2: long long, 3: size_t */
 		if (*p == 'z') {
 			lng = 3;
@@ -139,7 +154,10 @@ static int format(struct sink *s, const char *fmt, rk_va_list ap)
 			const char *str = rk_va_arg(ap, const char *);
 			if (!str)
 				str = "(null)";
-			emit_padded(s, str, rk_strlen(str), width, left, ' ');
+			size_t n = 0;
+			while (n < prec && str[n])
+				n++;
+			emit_padded(s, str, n, width, left, ' ');
 			break;
 		}
 		case '%':
