@@ -3,6 +3,7 @@
  * reg-io-width (see uart16550.h).
  */
 #include "uart16550.h"
+#include "pio.h"
 
 /* Register numbers (before reg_shift). */
 enum {
@@ -30,26 +31,12 @@ enum {
 #define LSR_DR     0x01u
 #define LSR_THRE   0x20u
 
-#if defined(__x86_64__)
-static inline uint8_t pio_in8(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void pio_out8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-#endif
-
 static uint8_t rd(const struct uart16550 *u, unsigned reg)
 {
 	uintptr_t a = u->base + ((uintptr_t)reg << u->reg_shift);
 #if defined(__x86_64__)
 	if (u->access == UART16550_PIO)
-		return pio_in8((uint16_t)a);
+		return inb((uint16_t)a);
 #endif
 	if (u->reg_io_width == 4)
 		return (uint8_t) * (volatile uint32_t *)a;
@@ -61,7 +48,7 @@ static void wr(const struct uart16550 *u, unsigned reg, uint8_t v)
 	uintptr_t a = u->base + ((uintptr_t)reg << u->reg_shift);
 #if defined(__x86_64__)
 	if (u->access == UART16550_PIO) {
-		pio_out8((uint16_t)a, v);
+		outb((uint16_t)a, v);
 		return;
 	}
 #endif

@@ -4,8 +4,8 @@
  */
 #include <rumpk/hal.h>
 
+#include "arch.h"
 #include "uart16550.h"
-#include "x86.h"
 
 static const struct uart16550 com1 = {
     .base = 0x3f8,

@@ -1,22 +1,25 @@
 /*
- * mmu.c - page tables and the memory half of hal.h.
+ * mmu.c - x86_64 page tables: the kernel's own permissions at boot, device
+ * mappings, and the page primitive native/common/mem.c builds the HAL's
+ * memory functions on.
  *
  * boot.S identity maps 0..4 GiB with 2 MiB pages.  x86_mmu_init then sets
  * the final permissions: the kernel image in 4 KiB pages (text RX, rodata
  * R+NX, data/bss RW+NX), page 0 unmapped (NULL faults), everything else
  * RW+NX.  Rodata holds .data.rel.ro and .got too (link.ld), so const
  * tables of pointers such as the payload API are read-only, for the kernel
- * as well since boot.S sets CR0.WP (native/tests/check_const.py checks).  A 2 MiB page is split into a 4 KiB page table (taken from the
- * pmm) the first time a page inside it needs its own permissions: payload
- * memory sealed R+X, stack guard pages unmapped.  Nothing is ever W and X.
- * Without NX (CPUs that lack it) "NX" pages would be executable: main.c
- * then refuses to run any payload.
+ * as well since boot.S sets CR0.WP (native/tests/check_const.py checks).  A 2
+ * MiB page is split into a 4 KiB page table (taken from the pmm) the first time
+ * a page inside it needs its own permissions: payload memory sealed R+X, stack
+ * guard pages unmapped.  Nothing is ever W and X. Without NX (CPUs that lack
+ * it) "NX" pages would be executable: main.c then refuses to run any payload.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 
+#include "arch.h"
 #include "pmm.h"
-#include "x86.h"
+#include "port.h"
 
 #define PTE_P      (1ull << 0)
 #define PTE_W      (1ull << 1)
@@ -143,55 +146,22 @@ void x86_mmu_device(uint64_t pa, uint64_t len)
 		         (unsigned long long)pa);
 }
 
-static size_t pages(size_t size)
+/* The port's page primitive (port.h) for native/common/mem.c. */
+int rk_arch_protect(uintptr_t va, size_t len, enum rk_prot prot)
 {
-	return (size + PAGE - 1) / PAGE;
+	static const uint64_t flags[] = {
+	    [RK_PROT_NONE] = 0,
+	    [RK_PROT_RW] = PTE_P | PTE_W, /* | nx below */
+	    [RK_PROT_RX] = PTE_P,
+	};
+	uint64_t f = flags[prot] | (prot == RK_PROT_RW ? nx : 0);
+	return set_pages(va, len, f);
 }
 
-/* Stacks: one more page below the stack, unmapped: an overflow faults
- * there (trap.c reports it with rk_fiber_by_guard). */
-void *hal_stack_alloc(size_t size)
+/* x86 keeps instruction fetch coherent with stores: the TLB flush in
+ * set_pages is all the "cache sync" sealed code needs. */
+void rk_arch_icache_sync(const void *p, size_t len)
 {
-	uint8_t *m = rk_pmm_alloc_pages(pages(size) + 1);
-	if (!m)
-		return NULL;
-	if (set_pages((uint64_t)(uintptr_t)m, PAGE, 0) != 0) {
-		rk_pmm_free_pages(m, pages(size) + 1);
-		return NULL;
-	}
-	return m + PAGE;
-}
-
-void hal_stack_free(void *stack, size_t size)
-{
-	if (!stack)
-		return;
-	uint8_t *m = (uint8_t *)stack - PAGE;
-	(void)set_pages((uint64_t)(uintptr_t)m, PAGE, PTE_P | PTE_W | nx);
-	rk_pmm_free_pages(m, pages(size) + 1);
-}
-
-/* Fresh pages are RW+NX already (pages are only ever made something
- * else between seal and free). */
-void *hal_exec_alloc(size_t size)
-{
-	if (size == 0)
-		return NULL;
-	return rk_pmm_alloc_pages(pages(size));
-}
-
-int hal_exec_seal(void *p, size_t size)
-{
-	/* x86 keeps instruction fetch coherent with stores: the TLB
-	 * flush in set_pages is all the "cache sync" it needs. */
-	return set_pages((uint64_t)(uintptr_t)p, size, PTE_P);
-}
-
-void hal_exec_free(void *p, size_t size)
-{
-	if (!p)
-		return;
-	if (set_pages((uint64_t)(uintptr_t)p, size, PTE_P | PTE_W | nx) != 0)
-		rk_panic("mmu: cannot unseal %p", p);
-	rk_pmm_free_pages(p, pages(size));
+	(void)p;
+	(void)len;
 }

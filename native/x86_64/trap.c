@@ -7,14 +7,15 @@
  * a page fault in a fiber's stack guard page prints a stack-overflow
  * panic and exits with 102 instead.  Exceptions run on their own stack
  * (IST1), so a blown fiber stack still gets a report.  Vectors 0x20..0x30
- * (ISA lines, LAPIC timer) go to time.c.
+ * (ISA lines, LAPIC timer) and the spurious vector go to irq.c.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 #include <rumpk/sched.h>
 #include <rumpk/status.h>
 
-#include "x86.h"
+#include "arch.h"
+#include "port.h"
 
 struct x86_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -123,8 +124,7 @@ static void fatal(const struct x86_frame *f)
 
 	if (nested++) {
 		/* A fault while reporting one: exit without more words. */
-		outl(0xf4, RK_EXIT_TRAP);
-		x86_reset();
+		rk_arch_exit(RK_EXIT_TRAP);
 	}
 	struct rk_fiber *cur = rk_fiber_current();
 	if (v == 14) {

@@ -1,14 +1,15 @@
 /*
- * main.c - x86_64 boot in C: console, traps, the memory map into the pmm,
- * page permissions, time, multiboot modules as payloads, rk_kmain, exit.
+ * boot.c - x86_64 boot in C (after boot.S): console, traps, the multiboot
+ * memory map into the pmm, page permissions, interrupts and time,
+ * multiboot modules as payloads, then rk_kmain and hal_exit.
  */
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
 #include <rumpk/klib.h>
 #include <rumpk/status.h>
 
+#include "arch.h"
 #include "pmm.h"
-#include "x86.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002u
 #define MBI_MEM       (1u << 0)
@@ -158,7 +159,8 @@ void x86_main(uint32_t magic, uint32_t info)
 		        "hold; refusing to run any payload");
 		hal_exit(RK_EXIT_REFUSED);
 	}
-	x86_time_init();
+	x86_irq_init();
+	x86_timer_init();
 
 	struct rk_boot boot = {
 	    .platform = "pc-multiboot",
@@ -168,26 +170,4 @@ void x86_main(uint32_t magic, uint32_t info)
 	    .cmdline = args,
 	};
 	hal_exit(rk_kmain(&boot));
-}
-
-_Noreturn void x86_reset(void)
-{
-	/* An empty IDT and an interrupt: a triple fault, which QEMU with
-	 * -no-reboot turns into an exit. */
-	struct __attribute__((packed)) {
-		uint16_t limit;
-		uint64_t base;
-	} none = {0, 0};
-	__asm__ volatile("lidt %0; int3" : : "m"(none));
-	for (;;)
-		__asm__ volatile("cli; hlt");
-}
-
-_Noreturn void hal_exit(int status)
-{
-	(void)hal_irq_save();
-	rk_printf("[EXIT] status %d\n", status);
-	/* isa-debug-exit at 0xf4: QEMU exits with (status << 1) | 1. */
-	outl(0xf4, (uint32_t)status);
-	x86_reset();
 }

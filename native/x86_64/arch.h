@@ -1,30 +1,15 @@
 /*
- * x86.h - what the x86_64 platform files share: port and MSR access,
- * the boot-time page tables, and each file's init function.  Not part of
- * the core: the core sees only hal.h.
+ * arch.h - what the x86_64 port's files share: MSR and CPUID access (port
+ * I/O is native/common/pio.h), the boot-time page tables, and each file's
+ * entry points.  Not part of the core: the core sees only hal.h.
  */
-#ifndef RUMPK_X86_H
-#define RUMPK_X86_H
+#ifndef RUMPK_X86_ARCH_H
+#define RUMPK_X86_ARCH_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
+#include "pio.h"
 
 static inline uint64_t rdtsc(void)
 {
@@ -85,8 +70,8 @@ void x86_trap_init(void);
 void x86_mmu_init(void);
 /* Maps [pa, pa+len) uncached (device registers). */
 void x86_mmu_device(uint64_t pa, uint64_t len);
-/* time.c: TSC and LAPIC calibration, the PICs, the timer. */
-void x86_time_init(void);
+/* irq.c: the 8259 PICs (all lines masked), interrupt routing. */
+void x86_irq_init(void);
 void x86_irq_dispatch(unsigned vector);
 /* The PIC latches ISA lines on a rising edge, but the HAL promises a
  * level-triggered line (asserted while the device has work).  A device
@@ -94,7 +79,11 @@ void x86_irq_dispatch(unsigned vector);
  * hook: hal_irq_unmask calls it after opening the PIC, and it makes the
  * device drop and raise its line again (a fresh edge) if work waits. */
 void x86_irq_set_rearm(unsigned line, void (*rearm)(void));
-/* main.c */
+/* timer.c: the LAPIC (mapped, timer one-shot), TSC and LAPIC rates; the
+ * LAPIC timer's interrupt. */
+void x86_timer_init(void);
+void x86_timer_isr(void);
+/* exit.c: a triple fault, which QEMU with -no-reboot turns into an exit. */
 _Noreturn void x86_reset(void);
 
 #endif

@@ -1,23 +1,18 @@
 /*
- * time.c - clock, one-shot timer and interrupts.
+ * timer.c - the clock, the one-shot timer and the boot entropy samples.
  *
  * Clock: the TSC, its rate from CPUID 0x15 (or 0x16) when the CPU tells,
  * otherwise measured against PIT channel 0 for 2 ms at boot.
  * Timer: the local APIC timer in one-shot mode (vector 0x30), its rate
  * measured against the TSC during the same 2 ms.  A deadline further than
  * the 32-bit counter reaches is approached in several shots.
- * Interrupt lines: the 16 ISA lines of the 8259 PICs (remapped to vectors
- * 0x20..0x2f, all masked until a handler is attached and unmasked; the
- * LAPIC's LINT0 passes them through as ExtINT).  COM1 is line 4.
- * The PICs stay edge-triggered (ISA lines are, and an ELCR level mode is
- * for PCI's active-low lines); x86_irq_set_rearm makes them look level
- * to the core.
- * hal_idle: sti;hlt (atomic: sti's shadow covers hlt), then cli.
+ * The LAPIC's LINT0 passes the PICs' lines through as ExtINT (irq.c).
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 
-#include "x86.h"
+#include "arch.h"
+#include "port.h"
 
 #define LAPIC_DEFAULT    0xfee00000ull
 #define LAPIC_SVR        0x0f0
@@ -37,13 +32,6 @@ static uint64_t tsc0, tsc_hz;
 static uint64_t ns_mult;    /* ns = tsc_delta * ns_mult >> 32 */
 static uint64_t lapic_mult; /* ticks = ns * lapic_mult >> 32 */
 static uint64_t deadline = UINT64_MAX;
-static uint16_t pic_mask = 0xffff;
-
-static struct {
-	hal_irq_handler_t fn;
-	void *arg;
-	void (*rearm)(void);
-} lines[X86_ISA_LINES];
 
 static uint32_t lapic_rd(unsigned reg)
 {
@@ -58,27 +46,6 @@ static void lapic_wr(unsigned reg, uint32_t v)
 static uint64_t mul_shr32(uint64_t a, uint64_t b)
 {
 	return (uint64_t)(((unsigned __int128)a * b) >> 32);
-}
-
-static void pic_write_mask(void)
-{
-	outb(0x21, (uint8_t)pic_mask);
-	outb(0xa1, (uint8_t)(pic_mask >> 8));
-}
-
-static void pic_init(void)
-{
-	/* ICW1..4: cascade, vectors 0x20 / 0x28, slave on line 2, 8086. */
-	outb(0x20, 0x11);
-	outb(0xa0, 0x11);
-	outb(0x21, X86_VEC_IRQ0);
-	outb(0xa1, X86_VEC_IRQ0 + 8);
-	outb(0x21, 0x04);
-	outb(0xa1, 0x02);
-	outb(0x21, 0x01);
-	outb(0xa1, 0x01);
-	pic_mask = 0xffff & ~(1u << 2); /* the cascade stays open */
-	pic_write_mask();
 }
 
 /* The TSC rate from CPUID 0x15 (crystal ratio) or 0x16 (base MHz). */
@@ -135,7 +102,7 @@ static uint64_t calibrate(uint64_t *tsc_ticks, uint64_t *lapic_ticks)
 	return (uint16_t)(c0 - c);
 }
 
-void x86_time_init(void)
+void x86_timer_init(void)
 {
 	uint64_t base = rdmsr(0x1b);
 	uint64_t pa = base & 0xffffff000ull;
@@ -145,7 +112,6 @@ void x86_time_init(void)
 	x86_mmu_device(pa, 4096);
 	lapic = (volatile uint32_t *)(uintptr_t)pa;
 
-	pic_init();
 	lapic_wr(LAPIC_SVR, 0x100 | X86_VEC_SPURIOUS);
 	lapic_wr(LAPIC_LVT_LINT0, 0x700);         /* ExtINT: the PICs' lines */
 	lapic_wr(LAPIC_LVT_LINT1, 0x400);         /* NMI */
@@ -189,6 +155,19 @@ static void timer_load(void)
 	         ticks > 0xffffffffull ? 0xffffffffu : (uint32_t)ticks);
 }
 
+/* The LAPIC timer's vector: due, or a shot that fell short of a far
+ * deadline (interrupts off). */
+void x86_timer_isr(void)
+{
+	lapic_wr(LAPIC_EOI, 0);
+	if (deadline != UINT64_MAX && hal_now_ns() >= deadline) {
+		deadline = UINT64_MAX;
+		rk_timer_isr();
+	} else {
+		timer_load(); /* early: the counter's reach was short */
+	}
+}
+
 void hal_timer_arm(uint64_t deadline_ns)
 {
 	hal_irq_state_t s = hal_irq_save();
@@ -197,119 +176,18 @@ void hal_timer_arm(uint64_t deadline_ns)
 	hal_irq_restore(s);
 }
 
-hal_irq_state_t hal_irq_save(void)
+/* Raw samples for native/common/entropy.c: the TSC's low bits jitter
+ * under emulation and on hardware; the PIT and LAPIC counters, read
+ * between TSC reads, add a little more. */
+size_t rk_arch_entropy_raw(uint64_t *w, size_t max)
 {
-	uint64_t f;
-	__asm__ volatile("pushfq; pop %0; cli" : "=r"(f) : : "memory");
-	return (hal_irq_state_t)(f & (1u << 9));
-}
-
-void hal_irq_restore(hal_irq_state_t state)
-{
-	if (state)
-		__asm__ volatile("sti" : : : "memory");
-	else
-		__asm__ volatile("cli" : : : "memory");
-}
-
-void hal_idle(void)
-{
-	__asm__ volatile("sti; hlt; cli" : : : "memory");
-}
-
-int hal_irq_attach(unsigned line, hal_irq_handler_t handler, void *arg)
-{
-	if (line >= X86_ISA_LINES || line == 2 || !handler)
-		return -1;
-	hal_irq_state_t s = hal_irq_save();
-	lines[line].fn = handler;
-	lines[line].arg = arg;
-	pic_mask |= (uint16_t)(1u << line);
-	pic_write_mask();
-	hal_irq_restore(s);
-	return 0;
-}
-
-void hal_irq_mask(unsigned line)
-{
-	if (line >= X86_ISA_LINES || line == 2)
-		return;
-	hal_irq_state_t s = hal_irq_save();
-	pic_mask |= (uint16_t)(1u << line);
-	pic_write_mask();
-	hal_irq_restore(s);
-}
-
-void hal_irq_unmask(unsigned line)
-{
-	if (line >= X86_ISA_LINES || line == 2 || !lines[line].fn)
-		return;
-	hal_irq_state_t s = hal_irq_save();
-	pic_mask &= (uint16_t) ~(1u << line);
-	pic_write_mask();
-	/* An edge while the line was masked is still in the IRR; one that
-	 * happened before (the line high since the last acknowledge) is not:
-	 * the device makes a new one. */
-	if (lines[line].rearm)
-		lines[line].rearm();
-	hal_irq_restore(s);
-}
-
-void x86_irq_set_rearm(unsigned line, void (*rearm)(void))
-{
-	if (line < X86_ISA_LINES)
-		lines[line].rearm = rearm;
-}
-
-/* Runs with interrupts off (interrupt gates). */
-void x86_irq_dispatch(unsigned vector)
-{
-	if (vector == X86_VEC_TIMER) {
-		lapic_wr(LAPIC_EOI, 0);
-		if (deadline != UINT64_MAX && hal_now_ns() >= deadline) {
-			deadline = UINT64_MAX;
-			rk_timer_isr();
-		} else {
-			timer_load(); /* early: the counter's reach was short */
-		}
-		return;
-	}
-	if (vector == X86_VEC_SPURIOUS)
-		return; /* no EOI for spurious vectors */
-	if (vector >= X86_VEC_IRQ0 && vector < X86_VEC_IRQ0 + X86_ISA_LINES) {
-		unsigned line = vector - X86_VEC_IRQ0;
-		/* Spurious IRQ 7 / 15: not in the PIC's in-service register. */
-		if (line == 7 || line == 15) {
-			uint16_t port = line == 7 ? 0x20 : 0xa0;
-			outb(port, 0x0b);
-			if (!(inb(port) & 0x80)) {
-				if (line == 15)
-					outb(0x20, 0x20);
-				return;
-			}
-		}
-		if (lines[line].fn)
-			lines[line].fn(line, lines[line].arg);
-		if (line >= 8)
-			outb(0xa0, 0x20);
-		outb(0x20, 0x20);
-	}
-}
-
-/* Timer counters at boot: the TSC's low bits jitter under emulation and
- * on hardware; the PIT and LAPIC counters add a little more. */
-void hal_boot_entropy(uint8_t key[16])
-{
-	uint64_t a = rdtsc(), b = 0x9e3779b97f4a7c15ull;
-	for (unsigned i = 0; i < 16; i++) {
+	size_t n = 0;
+	while (n < max) {
 		outb(0x43, 0x00); /* latch PIT channel 0 */
 		uint64_t pit = inb(0x40);
 		pit |= (uint64_t)inb(0x40) << 8;
-		uint64_t t = rdtsc();
-		b ^= t + (pit << 32) + (lapic ? lapic_rd(LAPIC_TIMER_CUR) : 0);
-		b *= 0xff51afd7ed558ccdull;
-		b ^= b >> 33;
-		a += b;
-		key[i] = (uint8_t)(a ^ (a >> 17) ^ (t >> 3));
+		uint64_t cur = lapic ? lapic_rd(LAPIC_TIMER_CUR) : 0;
+		w[n++] = rdtsc() ^ (pit << 32) ^ (cur << 16);
 	}
+	return n;
 }
