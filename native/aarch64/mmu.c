@@ -1,5 +1,6 @@
 /*
- * mmu.c - aarch64 page tables and the HAL's memory functions.
+ * mmu.c - aarch64 page tables: the identity map at boot and the page
+ * primitives native/common/mem.c builds the HAL's memory functions on.
  *
  * 4 KiB granule, 39-bit VA (T0SZ 25, walks start at level 1), identity
  * map.  MAIR: index 0 normal write-back (RAM), index 1 device nGnRE.
@@ -12,14 +13,14 @@
  * Large blocks (1 GiB, 2 MiB) are split into tables when a page in them
  * changes permissions: at boot directly, with the MMU on through
  * break-before-make (a64_bbm_replace).  Payload memory is RW+XN until
- * hal_exec_seal makes it RX (read-only): D-cache clean to PoU, TLBI,
- * DSB, IC IALLU, DSB, ISB.  Fiber stacks get an unmapped guard page
- * below them.
+ * hal_exec_seal makes it RX (read-only): TLBI, DSB, then the D-cache
+ * clean to PoU, DSB, IC IALLU, DSB, ISB of rk_arch_icache_sync.  Fiber
+ * stacks get an unmapped guard page below them.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 
-#include "a64.h"
+#include "arch.h"
 #include "pmm.h"
 
 #define DESC_BLOCK  1ull
@@ -87,7 +88,7 @@ static uint64_t *next_table(uint64_t *e, unsigned shift, uint64_t va)
 
 /* Identity map [va, end) with attr, in the largest blocks that fit
  * (1 GiB ones only with l1_blocks).  Boot only: with the MMU on use
- * a64_mmu_protect. */
+ * rk_arch_protect. */
 static int map(uint64_t va, uint64_t end, uint64_t attr, bool l1_blocks)
 {
 	const uint64_t gib = 1ull << L1_SHIFT, mib2 = 1ull << L2_SHIFT;
@@ -138,15 +139,15 @@ static uint64_t *page_entry(uint64_t va)
 	return l3 ? &l3[(va >> L3_SHIFT) & 511] : NULL;
 }
 
-int a64_mmu_protect(uint64_t va, uint64_t len, enum a64_prot prot)
+/* The port's page primitive (port.h) for native/common/mem.c. */
+int rk_arch_protect(uintptr_t va, size_t len, enum rk_prot prot)
 {
 	static const uint64_t attr[] = {
-	    [A64_PROT_NONE] = 0,
-	    [A64_PROT_RW] = ATTR_RW,
-	    [A64_PROT_RX] = ATTR_RX,
-	    [A64_PROT_R] = ATTR_R,
+	    [RK_PROT_NONE] = 0,
+	    [RK_PROT_RW] = ATTR_RW,
+	    [RK_PROT_RX] = ATTR_RX,
 	};
-	if ((va | len) & (A64_PAGE - 1) || (unsigned)prot > A64_PROT_R)
+	if ((va | len) & (A64_PAGE - 1) || (unsigned)prot > RK_PROT_RX)
 		return -1;
 	for (uint64_t p = va; p < va + len; p += A64_PAGE) {
 		uint64_t *e = page_entry(p);
@@ -154,7 +155,7 @@ int a64_mmu_protect(uint64_t va, uint64_t len, enum a64_prot prot)
 			return -1;
 		/* Only permissions change (or the entry goes away), never
 		 * the output address or memory type: no break-before-make. */
-		*e = prot == A64_PROT_NONE ? 0 : (p | attr[prot] | DESC_TABLE);
+		*e = prot == RK_PROT_NONE ? 0 : (p | attr[prot] | DESC_TABLE);
 	}
 	if (mmu_on) {
 		__asm__ volatile("dsb ishst" ::: "memory");
@@ -167,7 +168,7 @@ int a64_mmu_protect(uint64_t va, uint64_t len, enum a64_prot prot)
 	return 0;
 }
 
-int a64_mmu_init(const struct a64_ram *ram, unsigned nram)
+int a64_mmu_init(const struct rk_mem_range *ram, unsigned nram)
 {
 	/* Everything below 4 GiB is device memory, then RAM over it. */
 	if (map(0, 4ull << 30, ATTR_DEV, true) < 0)
@@ -230,70 +231,17 @@ int a64_mmu_init(const struct a64_ram *ram, unsigned nram)
 	return 0;
 }
 
-/* ---- HAL memory ------------------------------------------------------ */
-
-static size_t pages_of(size_t size)
-{
-	return (size + A64_PAGE - 1) / A64_PAGE;
-}
-
-void *hal_stack_alloc(size_t size)
-{
-	size_t n = pages_of(size);
-	if (n == 0)
-		return NULL;
-	uint8_t *m = rk_pmm_alloc_pages(n + 1);
-	if (!m)
-		return NULL;
-	/* Guard page below the stack: an overflow faults at once. */
-	if (a64_mmu_protect((uintptr_t)m, A64_PAGE, A64_PROT_NONE) < 0) {
-		rk_pmm_free_pages(m, n + 1);
-		return NULL;
-	}
-	return m + A64_PAGE;
-}
-
-void hal_stack_free(void *stack, size_t size)
-{
-	if (!stack)
-		return;
-	uint8_t *m = (uint8_t *)stack - A64_PAGE;
-	if (a64_mmu_protect((uintptr_t)m, A64_PAGE, A64_PROT_RW) < 0)
-		rk_panic("stack guard of %p cannot be remapped", stack);
-	rk_pmm_free_pages(m, pages_of(size) + 1);
-}
-
-void *hal_exec_alloc(size_t size)
-{
-	size_t n = pages_of(size);
-	return n ? rk_pmm_alloc_pages(n) : NULL; /* RAM is RW+XN */
-}
-
-int hal_exec_seal(void *p, size_t size)
+/* New code reaches instruction fetch: clean the data cache to the point
+ * of unification line by line (DC CVAU needs only read access, so the
+ * pages may already be RX), then invalidate the instruction cache (Arm
+ * ARM, "Concurrent modification and execution of instructions"). */
+void rk_arch_icache_sync(const void *p, size_t len)
 {
 	uintptr_t a = (uintptr_t)p;
-	size_t len = pages_of(size) * A64_PAGE;
-	if (!p || !size || (a & (A64_PAGE - 1)))
-		return -1;
-	/* Clean the new code to the point of unification first. */
 	uint64_t ctr = a64_sysreg_read(ctr_el0);
 	uintptr_t line = 4u << ((ctr >> 16) & 0xf); /* DminLine */
-	for (uintptr_t x = a & ~(line - 1); x < a + size; x += line)
+	for (uintptr_t x = a & ~(line - 1); x < a + len; x += line)
 		__asm__ volatile("dc cvau, %0" ::"r"(x) : "memory");
 	a64_dsb_ish();
-	if (a64_mmu_protect(a, len, A64_PROT_RX) < 0)
-		return -1;
 	__asm__ volatile("ic iallu\n\tdsb ish\n\tisb" ::: "memory");
-	return 0;
-}
-
-void hal_exec_free(void *p, size_t size)
-{
-	if (!p)
-		return;
-	size_t len = pages_of(size) * A64_PAGE;
-	/* Writable again before the pmm zeroes it for the next user. */
-	if (a64_mmu_protect((uintptr_t)p, len, A64_PROT_RW) < 0)
-		rk_panic("exec memory %p cannot be remapped", p);
-	rk_pmm_free_pages(p, pages_of(size));
 }

@@ -1,5 +1,7 @@
 /*
- * dtboot.c - boot facts from a device tree, shared by the DTB platforms.
+ * dtboot.c - the boot sequence of the device-tree platforms (aarch64,
+ * riscv64): the tree, memory into the page allocator with everything in
+ * use reserved, the initrd, the command line, the boot loader's seeds.
  *
  * The boot loader (QEMU, U-Boot, a hostile boot medium) writes the
  * initrd's address into /chosen, and the kernel reads payloads from
@@ -11,6 +13,73 @@
 #include <rumpk/klib.h>
 
 #include "dtboot.h"
+
+int rk_dtboot_init(struct rk_dtboot *b, uint64_t dtb, size_t max_len)
+{
+	rk_memset(b, 0, sizeof(*b));
+	b->dtb = dtb;
+	return rk_fdt_init(&b->fdt, (const void *)(uintptr_t)dtb, max_len);
+}
+
+int rk_dtboot_memory(struct rk_dtboot *b, uint64_t kernel_start,
+                     uint64_t kernel_end)
+{
+	const struct rk_fdt *t = &b->fdt;
+	uint64_t base, size;
+
+	for (unsigned i = 0; b->nram < RK_ARRAY_SIZE(b->ram) &&
+	                     rk_fdt_memory(t, i, &base, &size) == 0;
+	     i++) {
+		b->ram[b->nram++] = (struct rk_mem_range){base, size};
+		rk_pmm_add_range(base, size);
+	}
+	if (!b->nram) {
+		rk_puts("[BOOT] the device tree describes no memory");
+		return -1;
+	}
+	rk_pmm_reserve(kernel_start, kernel_end - kernel_start);
+	rk_pmm_reserve(b->dtb, t->totalsize);
+	for (unsigned i = 0; rk_fdt_rsvmap(t, i, &base, &size) == 0; i++)
+		rk_pmm_reserve(base, size);
+	/* Firmware describes its own memory there (OpenSBI's mmode_resv*,
+	 * which it also PMP-protects): everything with a reg stays out. */
+	int rm = rk_fdt_path_offset(t, "/reserved-memory");
+	for (int n = rm >= 0 ? rk_fdt_first_subnode(t, rm) : -1; n >= 0;
+	     n = rk_fdt_next_subnode(t, n))
+		for (unsigned i = 0; rk_fdt_reg(t, n, i, &base, &size) == 0;
+		     i++)
+			rk_pmm_reserve(base, size);
+
+	int ir = rk_dtboot_initrd(t, &b->initrd_start, &b->initrd_end);
+	if (ir < 0)
+		return -1; /* said why */
+	b->has_initrd = ir == 0;
+	if (b->has_initrd)
+		rk_pmm_reserve(b->initrd_start,
+		               b->initrd_end - b->initrd_start);
+
+	/* QEMU 7.1+ and U-Boot put random bytes in /chosen/rng-seed. */
+	int c = rk_fdt_path_offset(t, "/chosen");
+	static const char *const seeds[] = {"rng-seed", "kaslr-seed"};
+	for (unsigned k = 0; c >= 0 && k < RK_ARRAY_SIZE(seeds); k++) {
+		size_t len;
+		const void *p = rk_fdt_getprop(t, c, seeds[k], &len);
+		if (p)
+			rk_entropy_add(p, len);
+	}
+	return 0;
+}
+
+void rk_dtboot_facts(const struct rk_dtboot *b, struct rk_boot *boot)
+{
+	boot->cmdline = rk_fdt_bootargs(&b->fdt); /* in the reserved tree */
+	if (b->has_initrd) {
+		/* An empty initrd still means "run these payloads": none. */
+		boot->has_payloads = true;
+		boot->initrd = (const void *)(uintptr_t)b->initrd_start;
+		boot->initrd_len = (size_t)(b->initrd_end - b->initrd_start);
+	}
+}
 
 int rk_dtboot_initrd(const struct rk_fdt *t, uint64_t *start, uint64_t *end)
 {

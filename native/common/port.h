@@ -21,6 +21,11 @@ enum rk_prot {
 	RK_PROT_RX,   /* read and execute, never write */
 };
 
+/* A range of physical memory (RAM, from the boot loader's map). */
+struct rk_mem_range {
+	uint64_t base, size;
+};
+
 /* ---- mmu.c ---------------------------------------------------------- */
 /* Gives the pages of [va, va + len) this access (va page aligned) and
  * makes it effective on this CPU (TLB).  0, or -1 when a page table could

@@ -18,6 +18,7 @@
 
 #include "dtboot.h"
 #include "fdt.h"
+#include "port.h"
 #include "riscv.h"
 #include "uart16550.h"
 
@@ -257,32 +258,14 @@ void rv_trap(struct rv_frame *f)
 static struct rk_fdt fdt;  /* the boot loader's DTB, once validated */
 static uintptr_t test_dev; /* sifive,test0 (QEMU's exit device), or 0 */
 
-void hal_boot_entropy(uint8_t key[16])
+/* Raw samples for native/common/entropy.c: the time counter, read
+ * apart (the boot loader's seeds come through dtboot). */
+size_t rk_arch_entropy_raw(uint64_t *w, size_t max)
 {
-	/* Best effort: the timer (how long the boot took) and the boot
-	 * loader's seeds, /chosen rng-seed (QEMU 7.1+, U-Boot) and
-	 * kaslr-seed. */
-	uint8_t k[16];
-	uint64_t t = rv_rdtime();
-	for (unsigned i = 0; i < 16; i++)
-		k[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(0x5a + i);
-	uint64_t a = 0;
-	if (fdt.blob) {
-		int ch = rk_fdt_path_offset(&fdt, "/chosen");
-		size_t len = 0;
-		const void *seed = rk_fdt_getprop(&fdt, ch, "rng-seed", &len);
-		if (seed)
-			a ^= rk_siphash24(k, seed, len);
-		seed = rk_fdt_getprop(&fdt, ch, "kaslr-seed", &len);
-		if (seed)
-			a ^= rk_siphash24(k, seed, len) << 1;
-	}
-	t = rv_rdtime();
-	uint64_t b = rk_siphash24(k, &t, sizeof(t)) ^ a;
-	for (unsigned i = 0; i < 8; i++) {
-		key[i] = (uint8_t)(a >> (8 * i));
-		key[8 + i] = (uint8_t)(b >> (8 * i));
-	}
+	size_t n = 0;
+	while (n < max)
+		w[n++] = rv_rdtime();
+	return n;
 }
 
 _Noreturn void hal_exit(int status)
