@@ -1,20 +1,20 @@
 /*
- * hal_console.c - the simulator's serial console output is stdout,
- * buffered per line so that a payload's lines are not torn by other
- * writers, and flushed before every exit.  The receive side is the
- * simulated UART in uart_sim.c.
+ * hal_console.c - console output of host programs is stdout, buffered per
+ * line so that a payload's lines are not torn by other writers, and
+ * flushed before every exit.  The simulator's receive side is its
+ * simulated UART (sim/uart_sim.c).
  */
 #include <stdio.h>
 #include <unistd.h>
 
 #include <rumpk/hal.h>
 
-#include "sim.h"
+#include "host_hal.h"
 
 static char line[512];
 static size_t used;
 
-void sim_console_flush(void)
+void host_console_flush(void)
 {
 	size_t off = 0;
 	while (off < used) {
@@ -26,13 +26,13 @@ void sim_console_flush(void)
 	used = 0;
 }
 
-void (*sim_console_tap)(char c);
+void (*host_console_tap)(char c);
 
 void hal_console_putc(char c)
 {
-	if (sim_console_tap)
-		sim_console_tap(c);
+	if (host_console_tap)
+		host_console_tap(c);
 	line[used++] = c;
 	if (c == '\n' || used == sizeof(line))
-		sim_console_flush();
+		host_console_flush();
 }

@@ -1,8 +1,9 @@
 /*
- * hal_mem.c - memory on the simulator.  Fiber stacks are mmap'd with a
- * no-access guard page below them, so an overflow faults at once (trap.c
- * names the fiber).  Payload memory is mapped read+write, then sealed
- * read+exec with mprotect: never writable and executable at once.
+ * hal_mem.c - memory for host programs (the simulator, the host tools).
+ * Fiber stacks are mmap'd with a no-access guard page below them, so an
+ * overflow faults at once (the simulator's trap.c names the fiber).
+ * Payload memory is mapped read+write, then sealed read+exec with
+ * mprotect: never writable and executable at once.
  */
 #include <stdint.h>
 #include <sys/mman.h>
@@ -10,9 +11,9 @@
 
 #include <rumpk/hal.h>
 
-#include "sim.h"
+#include "host_hal.h"
 
-size_t sim_page_size(void)
+size_t host_page_size(void)
 {
 	static size_t page;
 	if (!page)
@@ -22,13 +23,13 @@ size_t sim_page_size(void)
 
 static size_t round_up(size_t n)
 {
-	size_t p = sim_page_size();
+	size_t p = host_page_size();
 	return (n + p - 1) & ~(p - 1);
 }
 
 void *hal_stack_alloc(size_t size)
 {
-	size_t guard = sim_page_size(), len = round_up(size) + guard;
+	size_t guard = host_page_size(), len = round_up(size) + guard;
 	uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (m == MAP_FAILED)
@@ -42,7 +43,7 @@ void *hal_stack_alloc(size_t size)
 
 void hal_stack_free(void *stack, size_t size)
 {
-	size_t guard = sim_page_size();
+	size_t guard = host_page_size();
 	if (stack)
 		munmap((uint8_t *)stack - guard, round_up(size) + guard);
 }

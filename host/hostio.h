@@ -1,6 +1,7 @@
 /*
- * hostio.h - host-side file helpers shared by the npl tool and the
- * simulator's command line: whole-file reads, key files, hex.
+ * hostio.h - file helpers of the host programs (the npl tool, mkbad, the
+ * simulator's command line, host tests): whole-file reads, key files,
+ * hex.
  */
 #ifndef RUMPK_HOSTIO_H
 #define RUMPK_HOSTIO_H

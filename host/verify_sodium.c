@@ -1,6 +1,7 @@
 /*
- * verify_sodium.c - the loader's signature check backed by libsodium
- * (-Dcrypto=libsodium, the simulator's default).
+ * verify_sodium.c - the loader's signature check backed by libsodium:
+ * the host tools' always, the simulator's with -Dcrypto=libsodium (the
+ * default).
  */
 #include <sodium.h>
 

@@ -8,6 +8,7 @@
 
 #include <rumpk/hal.h>
 
+#include "host_hal.h"
 #include "sim.h"
 
 void hal_boot_entropy(uint8_t key[16])
@@ -29,6 +30,6 @@ void hal_boot_entropy(uint8_t key[16])
 
 _Noreturn void hal_exit(int status)
 {
-	sim_console_flush();
+	host_console_flush();
 	_exit(status);
 }

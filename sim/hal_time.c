@@ -17,6 +17,7 @@
 #include <rumpk/hal.h>
 #include <rumpk/status.h>
 
+#include "host_hal.h"
 #include "sim.h"
 
 /* The last stretch before a real-time deadline is waited out watching
@@ -105,7 +106,7 @@ void hal_idle(void)
 	if (mode == SIM_TIME_SIM) {
 		if (next == UINT64_MAX) {
 			/* Nothing can ever happen again: say so, don't hang. */
-			sim_console_flush();
+			host_console_flush();
 			fprintf(stderr,
 			        "rumpk-sim: simulated time stalled: every "
 			        "fiber waits and no timer or device event "

@@ -14,7 +14,8 @@
 #include <rumpk/kernel.h>
 #include <rumpk/status.h>
 
-#include "../tools/hostio.h"
+#include "host_hal.h"
+#include "hostio.h"
 #include "sim.h"
 #ifdef RK_VIZ
 #include "viz/viz.h"
@@ -132,7 +133,7 @@ static void print_stats_json(const char *traffic, uint64_t seed,
 	/* Throughput: what the governor handled while the traffic ran (the
 	 * final drain after the deadline is not counted). */
 	double secs = (double)duration_ms / 1e3;
-	sim_console_flush();
+	host_console_flush();
 	printf("{\"traffic\":\"");
 	for (const char *c = traffic; *c; c++) /* a path may hold anything */
 		printf(*c == '"' || *c == '\\'    ? "\\%c"

@@ -1,6 +1,7 @@
 /*
  * sim.h - what the simulator's HAL files share with each other and with
- * main.c.  Not part of the core: the core sees only hal.h.
+ * main.c.  Not part of the core: the core sees only hal.h.  Memory and
+ * the console are the host programs' shared pieces (host/host_hal.h).
  */
 #ifndef RUMPK_SIM_H
 #define RUMPK_SIM_H
@@ -62,21 +63,14 @@ void sim_irq_deliver_pending(void);
 void sim_timer_poll(void);
 uint64_t sim_timer_deadline(void);
 
-/* Memory (hal_mem.c). */
-size_t sim_page_size(void);
-
 /* Traps (trap.c): installs the fatal-signal handlers. */
 void sim_trap_init(void);
 
-/* Console output flush before exit. */
-void sim_console_flush(void);
-
 /* ---- visualizer hooks (sim/viz/, docs/visualizer.md) ----------------
  * NULL unless rumpk-sim runs with --viz*: then the idle loop calls
- * sim_idle_hook first (render, pause, pace simulated time) and every
- * console byte goes to sim_console_tap as well as to stdout. */
+ * sim_idle_hook first (render, pause, pace simulated time); every console
+ * byte goes to host_console_tap (host_hal.h) as well as to stdout. */
 extern void (*sim_idle_hook)(void);
-extern void (*sim_console_tap)(char c);
 /* The clock without the cost a read charges in simulated time. */
 uint64_t sim_time_peek(void);
 /* Typed bytes into the UART's receive side, queued behind its FIFO (flow

@@ -16,6 +16,7 @@
 #include <rumpk/sched.h>
 #include <rumpk/status.h>
 
+#include "host_hal.h"
 #include "sim.h"
 
 static uint8_t altstack[64 * 1024];
@@ -43,8 +44,8 @@ static void on_fatal(int sig, siginfo_t *si, void *ctx)
 	struct rk_fiber *guard = NULL;
 
 	if (sig == SIGSEGV || sig == SIGBUS)
-		guard = rk_fiber_by_guard(addr, sim_page_size());
-	sim_console_flush();
+		guard = rk_fiber_by_guard(addr, host_page_size());
+	host_console_flush();
 	int n;
 	if (guard)
 		n = snprintf(buf, sizeof(buf),

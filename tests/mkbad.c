@@ -17,7 +17,7 @@
 #include <rumpk/hal.h>
 #include <rumpk/npl.h>
 
-#include "../tools/hostio.h"
+#include "hostio.h"
 
 static uint8_t seed[32], pk[32], sk[64];
 static const char *dir;

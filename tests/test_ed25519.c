@@ -40,7 +40,7 @@
 
 #include "rumpk/crypto.h"
 
-#include "../tools/hostio.h"
+#include "hostio.h"
 
 /* internal, from src/crypto/sc25519.h (tested against libsodium here) */
 void rk_sc25519_reduce(uint8_t out[32], const uint8_t in[64]);

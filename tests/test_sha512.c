@@ -23,7 +23,7 @@
 
 #include "rumpk/crypto.h"
 
-#include "../tools/hostio.h"
+#include "hostio.h"
 
 #ifndef RK_DEFAULT_VECTORS_DIR
 #define RK_DEFAULT_VECTORS_DIR "tests/vectors"

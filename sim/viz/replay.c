@@ -13,7 +13,7 @@
 
 #include <rumpk/trace.h>
 
-#include "../../tools/hostio.h"
+#include "hostio.h"
 #include "ui.h"
 #include "viz.h"
 

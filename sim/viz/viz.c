@@ -15,6 +15,7 @@
 #include <rumpk/trace.h>
 
 #include "../sim.h"
+#include "host_hal.h"
 #include "ui.h"
 #include "viz.h"
 
@@ -278,7 +279,7 @@ int viz_live_start(const struct viz_opts *o)
 		}
 	}
 	rk_trace_set_sink(sink);
-	sim_console_tap = tap;
+	host_console_tap = tap;
 	/* Headless with nothing to do between steps: no idle hook at all. */
 	if (U.win || L.after_ns || U.ntyped)
 		sim_idle_hook = idle_hook;
@@ -292,7 +293,7 @@ int viz_live_finish(int status)
 	L.finished = true;
 	L.status = status;
 	sim_idle_hook = NULL;
-	sim_console_tap = NULL;
+	host_console_tap = NULL;
 	rk_trace_set_sink(NULL);
 	if (L.snapshot && !L.snap_done)
 		snapshot();
