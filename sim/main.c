@@ -432,6 +432,7 @@ int main(int argc, char **argv)
 	boot.keys = (const uint8_t(*)[32])keys;
 	boot.nkeys = nkeys;
 	sim_trap_init();
+	sim_uart_init();
 #ifdef RK_VIZ
 	if (viz) {
 		int vs = viz_live_start(&vo);

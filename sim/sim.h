@@ -30,12 +30,11 @@ struct sim_profile {
 int sim_profile_load(const char *spec, struct sim_profile *p, char *err,
                      size_t errlen);
 
-/* The console UART's receive side (uart_sim.c). */
+/* The console UART's receive side (uart_sim.c).  sim_uart_init attaches
+ * it to the clock (rumpk-sim's main, before the boot). */
+void sim_uart_init(void);
 void sim_uart_set_profile(const struct sim_profile *p, uint64_t seed);
-void sim_uart_tick(uint64_t now);
-uint64_t sim_uart_next_event(void);
 uint64_t sim_uart_generated(void);
-int sim_uart_getc(void);
 
 /* Time (hal_time.c): real time, or deterministic simulated time that
  * moves only when every fiber is idle, plus a small cost charged for
@@ -44,9 +43,27 @@ enum sim_time_mode { SIM_TIME_REAL = 0, SIM_TIME_SIM = 1 };
 void sim_time_set_mode(enum sim_time_mode m);
 enum sim_time_mode sim_time_mode(void);
 void sim_time_charge(uint64_t ns);
+/* Simulated time: jump forward to t (the idle loop); real time: no-op. */
+void sim_time_advance_to(uint64_t t);
 #define SIM_COST_IRQ_NS   2000 /* interrupt entry, controller, exit */
 #define SIM_COST_MMIO_NS  100  /* one device register access */
 #define SIM_COST_CLOCK_NS 20   /* reading the clock */
+
+/* A device whose events happen in time attaches to the clock with two
+ * hooks, so the clock (and the idle loop) need not know it. */
+struct sim_device {
+	/* When the next event is due: 0 at once, UINT64_MAX never (or not
+	 * before the driver makes room). */
+	uint64_t (*next_event)(void);
+	/* Emit every event due by now. */
+	void (*tick)(uint64_t now);
+};
+void sim_clock_attach(const struct sim_device *dev);
+/* The earliest next event of the attached devices. */
+uint64_t sim_clock_next_event(void);
+/* Lets every device emit what is due, then fires rk_timer_isr when the
+ * timer's deadline passed. */
+void sim_clock_tick(void);
 
 /* Interrupt controller (hal_irq.c): a device raises a line; the handler
  * runs at once when the line is unmasked and interrupts are enabled,
@@ -59,8 +76,7 @@ uint64_t sim_irq_count(unsigned line);
 bool sim_irq_enabled(void);
 void sim_irq_deliver_pending(void);
 
-/* Timer (hal_time.c): fires rk_timer_isr when the deadline passed. */
-void sim_timer_poll(void);
+/* Timer (hal_time.c): the deadline hal_timer_arm set, or UINT64_MAX. */
 uint64_t sim_timer_deadline(void);
 
 /* Traps (trap.c): installs the fatal-signal handlers. */

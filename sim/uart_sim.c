@@ -136,7 +136,7 @@ size_t sim_uart_injected_pending(void)
 
 /* Emits every event due by now that fits in the FIFO, typed bytes
  * first (they arrived earlier than anything still to be generated). */
-void sim_uart_tick(uint64_t now)
+static void uart_tick(uint64_t now)
 {
 	bool changed = false;
 	while (inj_count && count < FIFO_DEPTH) {
@@ -157,7 +157,7 @@ void sim_uart_tick(uint64_t now)
 		update_line();
 }
 
-uint64_t sim_uart_next_event(void)
+static uint64_t uart_next_event(void)
 {
 	/* A full FIFO waits for the driver, not for time. */
 	if (count < FIFO_DEPTH && inj_count)
@@ -165,12 +165,19 @@ uint64_t sim_uart_next_event(void)
 	return count < FIFO_DEPTH ? next_at : UINT64_MAX;
 }
 
+static const struct sim_device uart_dev = {uart_next_event, uart_tick};
+
+void sim_uart_init(void)
+{
+	sim_clock_attach(&uart_dev);
+}
+
 uint64_t sim_uart_generated(void)
 {
 	return generated;
 }
 
-int sim_uart_getc(void)
+static int uart_getc(void)
 {
 	if (!count)
 		return -1;
@@ -187,8 +194,8 @@ int sim_uart_getc(void)
 int hal_console_getc(void)
 {
 	sim_time_charge(SIM_COST_MMIO_NS);
-	sim_uart_tick(hal_now_ns());
-	int c = sim_uart_getc();
+	uart_tick(hal_now_ns());
+	int c = uart_getc();
 	if (c >= 0)
 		sim_time_charge(SIM_COST_MMIO_NS);
 	return c;
