@@ -32,6 +32,7 @@
 #include <libfdt.h>
 
 #include "../native/common/fdt.h"
+#include "../native/riscv64/fdt_riscv.h"
 
 enum { T_RV, T_RVI, T_A64, T_VF2, NTREES };
 static const char *tree_name[NTREES] = {"qemu-virt-riscv64",

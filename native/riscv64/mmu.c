@@ -1,8 +1,8 @@
 /*
- * mmu.c - physical pages and Sv39 page tables for the riscv64 kernel.
- *
- * Pages: native/common/pmm.c, fed with the DTB's /memory minus the kernel
- * image, the DTB, the initrd and the reserved regions.
+ * mmu.c - Sv39 page tables for the riscv64 kernel: the identity map at
+ * boot and the page primitives native/common/mem.c builds the HAL's
+ * memory functions on.  Page tables come from the page allocator
+ * (native/common/pmm.c, fed by native/common/dtboot.c).
  * Translation: an identity map.  RAM is mapped read/write, never
  * executable, with 2 MiB pages where it can; the kernel's text is RX, its
  * rodata R (with .data.rel.ro, .got and the relocation tables, which
@@ -16,8 +16,9 @@
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 
+#include "arch.h"
 #include "pmm.h"
-#include "riscv.h"
+#include "port.h"
 
 #define PAGE 4096ul
 #define MEGA (2ul << 20)
@@ -37,19 +38,6 @@
 #define MAP_RO   (PTE_V | PTE_R | PTE_G | PTE_A)
 #define MAP_NONE 0ul
 
-/* ---- physical pages (native/common/pmm.c) ------------------------- */
-
-static void *pages_alloc(uint64_t n)
-{
-	return rk_pmm_alloc_pages((size_t)n);
-}
-
-static void pages_free(void *p, uint64_t n)
-{
-	if (p && n)
-		rk_pmm_free_pages(p, (size_t)n);
-}
-
 /* ---- Sv39 -------------------------------------------------------- */
 
 static uint64_t root[512] __attribute__((aligned(4096)));
@@ -62,10 +50,7 @@ static uint64_t *table_of(uint64_t pte)
 
 static uint64_t *new_table(void)
 {
-	uint64_t *t = pages_alloc(1);
-	if (!t)
-		rk_panic("out of memory for page tables");
-	return t; /* zeroed by the pmm */
+	return rk_pmm_alloc_pages(1); /* zeroed by the pmm; NULL when out */
 }
 
 static uint64_t table_pte(uint64_t *t)
@@ -79,8 +64,9 @@ static unsigned vpn(uint64_t va, unsigned level)
 }
 
 /* Map one page of 4 KiB (level 0), 2 MiB (1) or 1 GiB (2), splitting a
- * larger leaf on the way when needed (it keeps its flags elsewhere). */
-static void map_one(uint64_t va, unsigned level, uint64_t flags)
+ * larger leaf on the way when needed (it keeps its flags elsewhere).
+ * -1 when no page table could be had. */
+static int map_one(uint64_t va, unsigned level, uint64_t flags)
 {
 	uint64_t *t = root;
 	for (unsigned l = 2; l > level; l--) {
@@ -88,6 +74,8 @@ static void map_one(uint64_t va, unsigned level, uint64_t flags)
 		if (!(*e & PTE_V) || (*e & PTE_LEAF)) {
 			uint64_t old = *e;
 			uint64_t *nt = new_table();
+			if (!nt)
+				return -1;
 			if ((old & PTE_V) && (old & PTE_LEAF)) {
 				uint64_t step = 1ul << (12 + 9 * (l - 1));
 				uint64_t base = (old >> 10) << 12;
@@ -102,24 +90,23 @@ static void map_one(uint64_t va, unsigned level, uint64_t flags)
 	}
 	t[vpn(va, level)] =
 	    flags ? ((va >> 12) << 10 | flags) : 0; /* identity */
+	return 0;
 }
 
-static void map_range(uint64_t base, uint64_t end, uint64_t flags, bool large)
+static int map_range(uint64_t base, uint64_t end, uint64_t flags, bool large)
 {
 	uint64_t va = base & ~(PAGE - 1);
 	while (va < end) {
-		if (large && (va & (GIGA - 1)) == 0 && end - va >= GIGA) {
-			map_one(va, 2, flags);
-			va += GIGA;
-		} else if (large && (va & (MEGA - 1)) == 0 &&
-		           end - va >= MEGA) {
-			map_one(va, 1, flags);
-			va += MEGA;
-		} else {
-			map_one(va, 0, flags);
-			va += PAGE;
-		}
+		unsigned level = 0;
+		if (large && (va & (GIGA - 1)) == 0 && end - va >= GIGA)
+			level = 2;
+		else if (large && (va & (MEGA - 1)) == 0 && end - va >= MEGA)
+			level = 1;
+		if (map_one(va, level, flags) != 0)
+			return -1;
+		va += 1ul << (12 + 9 * level);
 	}
+	return 0;
 }
 
 static void tlb_flush(void)
@@ -127,24 +114,40 @@ static void tlb_flush(void)
 	__asm__ volatile("sfence.vma" ::: "memory");
 }
 
-static void protect(void *p, uint64_t size, uint64_t flags)
+/* The port's page primitive (port.h) for native/common/mem.c. */
+int rk_arch_protect(uintptr_t va, size_t len, enum rk_prot prot)
 {
-	uint64_t a = (uint64_t)(uintptr_t)p;
-	map_range(a, a + size, flags, false);
+	static const uint64_t flags[] = {
+	    [RK_PROT_NONE] = MAP_NONE,
+	    [RK_PROT_RW] = MAP_RW,
+	    [RK_PROT_RX] = MAP_RX,
+	};
+	if ((va | len) & (PAGE - 1) || (unsigned)prot > RK_PROT_RX)
+		return -1;
+	int r = map_range(va, va + len, flags[prot], false);
 	if (mmu_on)
 		tlb_flush();
+	return r;
 }
 
-void rv_mem_init(const struct rv_region *ram, unsigned nram,
-                 const struct rv_region *resv, unsigned nresv)
+/* fence.i orders this hart's stores before its later instruction
+ * fetches (RISC-V unprivileged spec, "Zifencei"); one hart runs. */
+void rk_arch_icache_sync(const void *p, size_t len)
 {
-	for (unsigned i = 0; i < nram; i++)
-		rk_pmm_add_range(ram[i].base, ram[i].size);
-	rk_pmm_reserve((uint64_t)(uintptr_t)_start,
-	               (uint64_t)(uintptr_t)(_end - _start));
-	for (unsigned i = 0; i < nresv; i++)
-		rk_pmm_reserve(resv[i].base, resv[i].size);
+	(void)p;
+	(void)len;
+	__asm__ volatile("fence.i" ::: "memory");
+}
 
+/* Boot mappings cannot fail quietly: without them nothing runs. */
+static void boot_map(uint64_t base, uint64_t end, uint64_t flags, bool large)
+{
+	if (map_range(base, end, flags, large) != 0)
+		rk_panic("mmu: out of memory for page tables");
+}
+
+void rv_mmu_init(const struct rk_mem_range *ram, unsigned nram)
+{
 	/* Devices: every 1 GiB slot of the low 4 GiB without RAM. */
 	for (uint64_t g = 0; g < 4 * GIGA; g += GIGA) {
 		bool has_ram = false;
@@ -153,46 +156,20 @@ void rv_mem_init(const struct rv_region *ram, unsigned nram,
 			    ram[i].base + ram[i].size > g)
 				has_ram = true;
 		if (!has_ram)
-			map_one(g, 2, MAP_RW);
+			boot_map(g, g + GIGA, MAP_RW, true);
 	}
 	for (unsigned i = 0; i < nram; i++)
-		map_range(ram[i].base, ram[i].base + ram[i].size, MAP_RW, true);
+		boot_map(ram[i].base, ram[i].base + ram[i].size, MAP_RW, true);
 	uint64_t k = (uint64_t)(uintptr_t)_start;
-	map_range(k, (uint64_t)(uintptr_t)__text_end, MAP_RX, false);
-	map_range((uint64_t)(uintptr_t)__text_end,
-	          (uint64_t)(uintptr_t)__rodata_end, MAP_RO, false);
-	map_range((uint64_t)(uintptr_t)__rodata_end, (uint64_t)(uintptr_t)_end,
-	          MAP_RW, false);
+	boot_map(k, (uint64_t)(uintptr_t)__text_end, MAP_RX, false);
+	boot_map((uint64_t)(uintptr_t)__text_end,
+	         (uint64_t)(uintptr_t)__rodata_end, MAP_RO, false);
+	boot_map((uint64_t)(uintptr_t)__rodata_end, (uint64_t)(uintptr_t)_end,
+	         MAP_RW, false);
 
 	csr_write(satp, (8ul << 60) | ((uint64_t)(uintptr_t)root >> 12));
 	tlb_flush();
 	mmu_on = true;
-}
-
-/* ---- HAL memory ----------------------------------------------------- */
-
-static uint64_t npages(size_t size)
-{
-	return (size + PAGE - 1) / PAGE;
-}
-
-void *hal_stack_alloc(size_t size)
-{
-	uint64_t n = npages(size);
-	uint8_t *m = pages_alloc(n + 1);
-	if (!m)
-		return NULL;
-	protect(m, PAGE, MAP_NONE); /* guard page below the stack */
-	return m + PAGE;
-}
-
-void hal_stack_free(void *stack, size_t size)
-{
-	if (!stack)
-		return;
-	uint8_t *m = (uint8_t *)stack - PAGE;
-	protect(m, PAGE, MAP_RW);
-	pages_free(m, npages(size) + 1);
 }
 
 /* A guard page is the unmapped page below a stack: any unmapped page in
@@ -208,31 +185,4 @@ bool rv_guard_page_of(uintptr_t addr)
 			return false;
 		t = table_of(e);
 	}
-}
-
-void *hal_exec_alloc(size_t size)
-{
-	if (size == 0)
-		return NULL;
-	void *p = pages_alloc(npages(size));
-	if (p)
-		protect(p, npages(size) * PAGE, MAP_RW);
-	return p;
-}
-
-int hal_exec_seal(void *p, size_t size)
-{
-	if (!p || ((uintptr_t)p & (PAGE - 1)))
-		return -1;
-	protect(p, npages(size) * PAGE, MAP_RX);
-	__asm__ volatile("fence.i" ::: "memory");
-	return 0;
-}
-
-void hal_exec_free(void *p, size_t size)
-{
-	if (!p)
-		return;
-	protect(p, npages(size) * PAGE, MAP_RW);
-	pages_free(p, npages(size));
 }

@@ -23,6 +23,7 @@
 
 /* By relative path: libfdt.h includes its own "fdt.h". */
 #include "../../native/common/fdt.h"
+#include "../../native/riscv64/fdt_riscv.h"
 
 #define FUZZ_NAME "fuzz_fdt"
 #include "fuzz_check.h"

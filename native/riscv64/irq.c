@@ -1,16 +1,17 @@
 /*
- * plic.c - the RISC-V Platform-Level Interrupt Controller: interrupt
- * lines for hal_irq_attach().  A line is a PLIC source number (QEMU
- * virt's UART is 10, the VisionFive 2's UART0 is 32).  The PLIC's base,
- * its number of sources and the S-mode context of the boot hart come from
- * the DTB (interrupts-extended: the context whose target is this hart's
- * interrupt controller with cause 9, supervisor external).
+ * irq.c - interrupts: masking (sstatus.SIE), hal_idle, and the RISC-V
+ * Platform-Level Interrupt Controller for hal_irq_attach().  A line is a PLIC
+ * source number (QEMU virt's UART is 10, the VisionFive 2's UART0 is 32).  The
+ * PLIC's base, its number of sources and the S-mode context of the boot hart
+ * come from the DTB (interrupts-extended: the context whose target is this
+ * hart's interrupt controller with cause 9, supervisor external).
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
 
+#include "arch.h"
 #include "fdt.h"
-#include "riscv.h"
+#include "fdt_riscv.h"
 
 #define PLIC_MAX_LINES        128
 #define PLIC_PRIORITY(src)    (4u * (src))
@@ -30,7 +31,31 @@ static volatile uint32_t *reg(uint32_t off)
 	return (volatile uint32_t *)(plic + off);
 }
 
-int rv_plic_init(const struct rk_fdt *t, unsigned long hart)
+hal_irq_state_t hal_irq_save(void)
+{
+	unsigned long s;
+	__asm__ volatile("csrrci %0, sstatus, 2" : "=r"(s) : : "memory");
+	return s & SSTATUS_SIE;
+}
+
+void hal_irq_restore(hal_irq_state_t state)
+{
+	if (state & SSTATUS_SIE)
+		csr_set(sstatus, SSTATUS_SIE);
+}
+
+/* Called with SIE off.  wfi wakes on any pending interrupt enabled in
+ * sie even while sstatus.SIE is clear, so no wake-up is lost between the
+ * scheduler's last look and the wait; opening SIE for a moment then lets
+ * the trap handler run it. */
+void hal_idle(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+	csr_set(sstatus, SSTATUS_SIE);
+	csr_clear(sstatus, SSTATUS_SIE);
+}
+
+int rv_irq_init(const struct rk_fdt *t, unsigned long hart)
 {
 	/* The PLIC and this hart's supervisor context from the DTB: QEMU
 	 * virt's hart 0 is context 1; on the VisionFive 2 hart 0 (the S7)
@@ -89,7 +114,7 @@ void hal_irq_unmask(unsigned line)
 }
 
 /* Supervisor external interrupt: claim, run the top half, complete. */
-void rv_plic_dispatch(void)
+void rv_irq_dispatch(void)
 {
 	if (!plic)
 		return;

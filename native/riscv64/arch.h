@@ -1,12 +1,16 @@
 /*
- * riscv.h - CSR access, SBI calls and the trap frame of the riscv64 kernel.
+ * arch.h - what the riscv64 port's files share: CSR access, SBI calls,
+ * the trap frame, the link script's symbols and each file's entry points.
+ * Not part of the core: the core sees only hal.h.
  */
-#ifndef RV_RISCV_H
-#define RV_RISCV_H
+#ifndef RUMPK_RV_ARCH_H
+#define RUMPK_RV_ARCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "port.h"
 
 #define csr_read(csr)                                                          \
 	({                                                                     \
@@ -80,24 +84,34 @@ static inline uint64_t rv_rdtime(void)
 extern char _start[], __text_end[], __rodata_end[], __data_start[],
     __bss_start[], __bss_end[], _end[];
 
-/* mmu.c */
-struct rv_region {
-	uint64_t base, size;
-};
-/* Physical page allocator over the RAM regions, minus the reserved ones;
- * then Sv39 on with an identity map (RAM, devices, kernel sections). */
-void rv_mem_init(const struct rv_region *ram, unsigned nram,
-                 const struct rv_region *resv, unsigned nresv);
-bool rv_guard_page_of(uintptr_t addr);
-
-/* plic.c: 0 when this hart's S-mode PLIC context was found. */
 struct rk_fdt;
-int rv_plic_init(const struct rk_fdt *t, unsigned long hart);
-void rv_plic_dispatch(void);
 
-/* hal_riscv64.c */
-extern unsigned rv_console_irq; /* the console UART's PLIC line, or 0 */
-void rv_console_rx_irq(bool enable);
+/* console.c: the UART the tree names (NULL: QEMU virt's), initialised;
+ * its PLIC line; a [BOOT] line saying which it is. */
+extern unsigned rv_console_irq; /* 0 when unknown */
+void rv_console_init(const struct rk_fdt *t);
+void rv_console_report(void);
+
+/* timer.c: the boot count and the tree's timebase; the timer interrupt. */
+void rv_timer_init(const struct rk_fdt *t);
+uint64_t rv_timebase(void);
+void rv_timer_isr(void);
+
+/* irq.c: the PLIC and this hart's S-mode context (0, or -1 when the tree
+ * has none); the supervisor external interrupt. */
+int rv_irq_init(const struct rk_fdt *t, unsigned long hart);
+void rv_irq_dispatch(void);
+
+/* exit.c: the exit device the tree names. */
+void rv_exit_init(const struct rk_fdt *t);
+
+/* trap.c: called by vectors.S with the saved frame. */
 void rv_trap(struct rv_frame *f);
+
+/* mmu.c: Sv39 on with an identity map (RAM RW, devices, the kernel's
+ * sections); the page allocator must already hold RAM.  Is addr in an
+ * unmapped page of RAM (a stack guard page)? */
+void rv_mmu_init(const struct rk_mem_range *ram, unsigned nram);
+bool rv_guard_page_of(uintptr_t addr);
 
 #endif

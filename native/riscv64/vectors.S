@@ -2,7 +2,7 @@
  * trap.S - the supervisor trap vector (stvec, direct mode).  Every trap
  * runs on the dedicated trap stack whose top sits in sscratch, so a fault
  * from an overflowed fiber stack still gets a report.  The full register
- * frame (struct rv_frame in riscv.h) goes to rv_trap(); interrupts
+ * frame (struct rv_frame in arch.h) goes to rv_trap(); interrupts
  * return through sret with the frame restored, exceptions never return.
  */
 #define FRAME 288
