@@ -16,6 +16,7 @@
 
 #include "host_hal.h"
 #include "hostio.h"
+#include "json.h"
 #include "sim.h"
 #ifdef RK_VIZ
 #include "viz/viz.h"
@@ -134,13 +135,9 @@ static void print_stats_json(const char *traffic, uint64_t seed,
 	 * final drain after the deadline is not counted). */
 	double secs = (double)duration_ms / 1e3;
 	host_console_flush();
-	printf("{\"traffic\":\"");
-	for (const char *c = traffic; *c; c++) /* a path may hold anything */
-		printf(*c == '"' || *c == '\\'    ? "\\%c"
-		       : (unsigned char)*c < 0x20 ? "?"
-		                                  : "%c",
-		       *c);
-	printf("\",\"time\":\"%s\",\"seed\":%llu,\"policy\":\"%s\","
+	printf("{\"traffic\":");
+	host_json_string(stdout, traffic); /* a path may hold anything */
+	printf(",\"time\":\"%s\",\"seed\":%llu,\"policy\":\"%s\","
 	       "\"duration_ms\":%llu,\"generated\":%llu,\"delivered\":%llu,"
 	       "\"lost\":%lld,\"irqs\":%llu,\"polls\":%llu,"
 	       "\"empty_polls\":%llu,\"events\":%llu,\"war_entries\":%llu,"

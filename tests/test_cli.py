@@ -302,6 +302,19 @@ def main():
     rc, j, out = traffic("--traffic", t("prof.txt"), "--time", "sim")
     check("traffic file", rc == 0 and j and j["delivered"] == j["generated"]
           and j["war_entries"] >= 1, out)
+    # A file name with a quote, a backslash and a control character comes
+    # back intact from the JSON (RFC 8259 escapes).
+    odd = t('pr"o\\f\x01\n.txt')
+    open(odd, "w").write("0 1000\n")
+    rc, j, out = traffic("--traffic", odd, "--time", "sim")
+    check("traffic file with an odd name: valid JSON", rc == 0 and j and
+          j["traffic"] == odd, out)
+    rc, out, _ = run([npl, "inspect", "--json", odd])
+    try:
+        ok = json.loads(out)["file"] == odd
+    except (ValueError, KeyError):
+        ok = False
+    check("npl inspect --json: an odd file name", rc == 1 and ok, out)
     open(t("badprof.txt"), "w").write("0 100\n50 x\n")
     expect("traffic file syntax error", [sim, "--traffic", t("badprof.txt")],
            2, err_has=["badprof.txt:2: expected '<ms> <events per second>'"])

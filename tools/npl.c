@@ -19,6 +19,7 @@
 #include <rumpk/status.h>
 
 #include "hostio.h"
+#include "json.h"
 
 #define MAX_PUB 16
 
@@ -315,17 +316,9 @@ static int cmd_inspect(struct args *a)
 	hostio_hex(h.sig, 64, sighex);
 
 	if (a->json) {
-		printf("{\"file\":\"");
-		for (const char *c = a->pos[0]; *c; c++) {
-			unsigned char u = (unsigned char)*c;
-			if (u == '"' || u == '\\')
-				printf("\\%c", u);
-			else if (u < 0x20)
-				printf("\\u%04x", u);
-			else
-				putchar(u);
-		}
-		printf("\",\"length\":%zu,", len);
+		printf("{\"file\":");
+		host_json_string(stdout, a->pos[0]);
+		printf(",\"length\":%zu,", len);
 		printf("\"magic\":\"%02x%02x%02x%02x\",\"version\":%u,"
 		       "\"arch\":%u,\"arch_name\":\"%s\",\"flags\":%u,"
 		       "\"signature\":\"%s\",\"body_size\":%llu,",
