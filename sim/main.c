@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rumpk/governor.h>
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
 #include <rumpk/status.h>
@@ -96,40 +97,11 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
-static int set_gov_param(struct rk_gov_config *g, const char *kv)
-{
-	const char *eq = strchr(kv, '=');
-	uint64_t v;
-	if (!eq || parse_u64(eq + 1, &v))
-		return -1;
-	size_t n = (size_t)(eq - kv);
-#define IS(name) (n == strlen(name) && !strncmp(kv, name, n))
-	if (IS("window_ms"))
-		g->window_ns = v * 1000000ull;
-	else if (IS("war_rate"))
-		g->war_rate = v;
-	else if (IS("peace_rate"))
-		g->peace_rate = v;
-	else if (IS("dwell_ms"))
-		g->dwell_ns = v * 1000000ull;
-	else if (IS("empty_polls") && v <= UINT32_MAX)
-		g->empty_polls = (uint32_t)v;
-	else if (IS("budget") && v <= UINT32_MAX)
-		g->budget = (uint32_t)v;
-	else if (IS("poll_us"))
-		g->poll_interval_ns = v * 1000ull;
-	else
-		return -1;
-#undef IS
-	return 0;
-}
-
 static void print_stats_json(const char *traffic, uint64_t seed,
                              const struct rk_gov_config *g,
                              uint64_t duration_ms,
                              const struct rk_serial_report *r)
 {
-	static const char *const policy[] = {"adaptive", "irq", "poll"};
 	uint64_t gen = sim_uart_generated();
 	/* Throughput: what the governor handled while the traffic ran (the
 	 * final drain after the deadline is not counted). */
@@ -144,7 +116,7 @@ static void print_stats_json(const char *traffic, uint64_t seed,
 	       "\"peace_entries\":%llu,\"ns_peace\":%llu,\"ns_war\":%llu,"
 	       "\"elapsed_ns\":%llu,\"events_per_s\":%.0f}\n",
 	       sim_time_mode() == SIM_TIME_SIM ? "sim" : "real",
-	       (unsigned long long)seed, policy[g->policy],
+	       (unsigned long long)seed, rk_gov_policy_name(g->policy),
 	       (unsigned long long)duration_ms, (unsigned long long)gen,
 	       (unsigned long long)r->rx_bytes,
 	       (long long)gen - (long long)r->rx_bytes,
@@ -300,25 +272,19 @@ int main(int argc, char **argv)
 				    "--seed: '%s' is not a number", optarg);
 			break;
 		case OPT_GOV:
-			if (!strcmp(optarg, "adaptive"))
-				gov.policy = RK_GOV_ADAPTIVE;
-			else if (!strcmp(optarg, "irq"))
-				gov.policy = RK_GOV_ALWAYS_IRQ;
-			else if (!strcmp(optarg, "poll"))
-				gov.policy = RK_GOV_ALWAYS_POLL;
-			else
-				return usage_error("--gov: '%s': expected "
-				                   "adaptive, irq or poll",
-				                   optarg);
+			if (rk_gov_policy_parse(optarg, strlen(optarg),
+			                        &gov.policy))
+				return usage_error(
+				    "--gov: '%s': "
+				    "expected " RK_GOV_POLICY_CHOICES,
+				    optarg);
 			break;
 		case OPT_GOVPARAM:
-			if (set_gov_param(&gov, optarg))
+			if (rk_gov_param_parse(&gov, optarg, strlen(optarg)))
 				return usage_error(
 				    "--gov-param: '%s': expected "
-				    "NAME=NUMBER with NAME one of "
-				    "window_ms war_rate peace_rate "
-				    "dwell_ms empty_polls budget "
-				    "poll_us",
+				    "NAME=NUMBER with NAME one "
+				    "of " RK_GOV_PARAM_NAMES,
 				    optarg);
 			break;
 		case OPT_VIZ:

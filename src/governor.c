@@ -14,11 +14,100 @@ const char *rk_gov_mode_name(enum rk_gov_mode m)
 	return m == RK_GOV_WAR ? "war" : "peace";
 }
 
+static const char *const policy_names[] = {
+    [RK_GOV_ADAPTIVE] = "adaptive",
+    [RK_GOV_ALWAYS_IRQ] = "irq",
+    [RK_GOV_ALWAYS_POLL] = "poll",
+};
+
+const char *rk_gov_policy_name(enum rk_gov_policy p)
+{
+	return (unsigned)p < RK_ARRAY_SIZE(policy_names) ? policy_names[p]
+	                                                 : "unknown";
+}
+
+/* True when the len bytes at s spell name, all of it. */
+static bool spells(const char *s, size_t len, const char *name)
+{
+	return rk_strlen(name) == len && rk_strncmp(s, name, len) == 0;
+}
+
+int rk_gov_policy_parse(const char *s, size_t len, enum rk_gov_policy *out)
+{
+	for (unsigned p = 0; p < RK_ARRAY_SIZE(policy_names); p++) {
+		if (spells(s, len, policy_names[p])) {
+			*out = (enum rk_gov_policy)p;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* The tunables, in the order of RK_GOV_PARAM_NAMES: the name people
+ * write, the field, its width, and what one unit of the value is in the
+ * field (nanoseconds for the times, 1 for counts and rates). */
+static const struct {
+	const char *name;
+	size_t offset;
+	bool u32;
+	uint64_t unit;
+} params[] = {
+    {"window_ms", offsetof(struct rk_gov_config, window_ns), false, 1000000},
+    {"war_rate", offsetof(struct rk_gov_config, war_rate), false, 1},
+    {"peace_rate", offsetof(struct rk_gov_config, peace_rate), false, 1},
+    {"dwell_ms", offsetof(struct rk_gov_config, dwell_ns), false, 1000000},
+    {"empty_polls", offsetof(struct rk_gov_config, empty_polls), true, 1},
+    {"budget", offsetof(struct rk_gov_config, budget), true, 1},
+    {"poll_us", offsetof(struct rk_gov_config, poll_interval_ns), false, 1000},
+};
+
+/* Decimal digits only, at least one, no overflow: 0, or -1. */
+static int parse_decimal(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		uint64_t d = (uint64_t)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int rk_gov_param_parse(struct rk_gov_config *cfg, const char *s, size_t len)
+{
+	size_t n = 0;
+	while (n < len && s[n] != '=')
+		n++;
+	uint64_t v;
+	if (n == len || parse_decimal(s + n + 1, len - n - 1, &v) != 0)
+		return -1;
+	for (unsigned i = 0; i < RK_ARRAY_SIZE(params); i++) {
+		if (!spells(s, n, params[i].name))
+			continue;
+		uint64_t max = params[i].u32 ? UINT32_MAX : UINT64_MAX;
+		if (v > max / params[i].unit)
+			return -1;
+		uint8_t *field = (uint8_t *)cfg + params[i].offset;
+		if (params[i].u32)
+			*(uint32_t *)field = (uint32_t)(v * params[i].unit);
+		else
+			*(uint64_t *)field = v * params[i].unit;
+		return 0;
+	}
+	return -1;
+}
+
 int rk_gov_check_config(const struct rk_gov_config *c, const char **why)
 {
 	const char *w = NULL;
 	if (c->policy > RK_GOV_ALWAYS_POLL)
-		w = "policy: expected adaptive, always-irq or always-poll";
+		w = "policy: expected " RK_GOV_POLICY_CHOICES;
 	else if (c->window_ns == 0)
 		w = "window_ns: expected more than 0";
 	else if (c->budget == 0)

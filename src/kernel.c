@@ -4,6 +4,7 @@
  * demo or exactly the payloads the user or the boot loader gave.
  */
 #include <rumpk/crypto.h>
+#include <rumpk/governor.h>
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
 #include <rumpk/klib.h>
@@ -145,17 +146,10 @@ static int serial_main(const struct rk_boot *b)
 
 	if (b->gov_set)
 		cfg = b->gov;
-	if (rk_cmdline_word(b->cmdline, "gov", &v, &n)) {
-		if (n == 3 && rk_strncmp(v, "irq", 3) == 0)
-			cfg.policy = RK_GOV_ALWAYS_IRQ;
-		else if (n == 4 && rk_strncmp(v, "poll", 4) == 0)
-			cfg.policy = RK_GOV_ALWAYS_POLL;
-		else if (n == 8 && rk_strncmp(v, "adaptive", 8) == 0)
-			cfg.policy = RK_GOV_ADAPTIVE;
-		else {
-			rk_puts("[GOV] gov=: expected adaptive, irq or poll");
-			return RK_EXIT_USAGE;
-		}
+	if (rk_cmdline_word(b->cmdline, "gov", &v, &n) &&
+	    rk_gov_policy_parse(v, n, &cfg.policy) != 0) {
+		rk_puts("[GOV] gov=: expected " RK_GOV_POLICY_CHOICES);
+		return RK_EXIT_USAGE;
 	}
 	if (rk_serial_rx_run(&cfg, b->serial_ns, !b->serial_rx, b->gov_trace,
 	                     rep) != 0)

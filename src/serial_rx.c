@@ -142,9 +142,7 @@ int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
 	}
 	gov.trace = trace;
 	rk_printf("[GOV] receiving on line %d (%s)\n", line,
-	          cfg->policy == RK_GOV_ADAPTIVE     ? "adaptive"
-	          : cfg->policy == RK_GOV_ALWAYS_IRQ ? "always-irq"
-	                                             : "always-poll");
+	          rk_gov_policy_name(cfg->policy));
 	struct rk_fiber *c =
 	    rk_fiber_spawn("uart-consumer", cfg->prio, consumer, &rx, 0, true);
 	RK_ASSERT(c != NULL);

@@ -93,6 +93,23 @@ struct rk_governor {
 	uint32_t empty_run;   /* consecutive empty polls */
 };
 
+/* The policies' names, one vocabulary everywhere: rumpk-sim --gov, gov=
+ * on the command line, the [GOV] line and the JSON stats. */
+#define RK_GOV_POLICY_CHOICES "adaptive, irq or poll"
+const char *rk_gov_policy_name(enum rk_gov_policy p);
+/* The policy the len bytes at s name (s need not be terminated): 0, or
+ * -1 for a name not in RK_GOV_POLICY_CHOICES. */
+int rk_gov_policy_parse(const char *s, size_t len, enum rk_gov_policy *out);
+
+/* The tunables by name, in the units people write them in: rumpk-sim
+ * --gov-param NAME=VALUE, gov.NAME=VALUE on the command line. */
+#define RK_GOV_PARAM_NAMES                                                     \
+	"window_ms war_rate peace_rate dwell_ms empty_polls budget poll_us"
+/* Sets the one tunable "NAME=VALUE" (len bytes at s, VALUE in decimal)
+ * names: 0, or -1 for an unknown name or a value that is not a number in
+ * the field's range.  rk_gov_check_config judges the result. */
+int rk_gov_param_parse(struct rk_gov_config *cfg, const char *s, size_t len);
+
 /* Validates the config: 0, or -1 with a reason in *why. */
 int rk_gov_check_config(const struct rk_gov_config *cfg, const char **why);
 /* Attaches the interrupt, spawns the driver fiber.  0, or -1. */
