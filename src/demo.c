@@ -6,10 +6,11 @@
  * status means something.
  */
 #include <rumpk/hal.h>
-#include <rumpk/kernel.h>
 #include <rumpk/klib.h>
 #include <rumpk/ring.h>
 #include <rumpk/sched.h>
+
+#include "core.h"
 
 #define PINGPONG_N     1000u
 #define PINGPONG_SLOTS 16u

@@ -13,6 +13,8 @@
 #include <rumpk/status.h>
 #include <rumpk/trace.h>
 
+#include "core.h"
+
 struct kmain_ctx {
 	const struct rk_boot *boot;
 	struct rk_npl_policy pol;
@@ -44,32 +46,6 @@ static void run_initrd_piece(const void *img, size_t len, size_t idx, void *arg)
 	char name[32];
 	rk_snprintf(name, sizeof(name), "initrd#%zu", idx);
 	run_one(img, len, name, arg);
-}
-
-bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
-                     size_t *len)
-{
-	size_t wl = rk_strlen(word);
-	const char *p = cmdline;
-
-	while (p && *p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		const char *start = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		size_t n = (size_t)(p - start);
-		if (n >= wl && rk_strncmp(start, word, wl) == 0) {
-			if (!value && n == wl)
-				return true;
-			if (value && n > wl && start[wl] == '=') {
-				*value = start + wl + 1;
-				*len = n - wl - 1;
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
 /* `images=NAME:SIZE,NAME:SIZE,...` on the command line says how the boot

@@ -4,10 +4,11 @@
  * call back into.  Also splits an initrd holding several images.
  */
 #include <rumpk/hal.h>
-#include <rumpk/kernel.h>
 #include <rumpk/klib.h>
 #include <rumpk/ring.h>
 #include <rumpk/sched.h>
+
+#include "core.h"
 
 /* The payload bus: 64-byte slots, a 4-byte length then the message. */
 #define BUS_SLOTS 64

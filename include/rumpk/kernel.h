@@ -66,39 +66,10 @@ struct rk_boot {
  * status (docs/exit-status.md) for the platform to hand to hal_exit. */
 int rk_kmain(const struct rk_boot *boot);
 
-/* The compiled-in keyring, generated from -Dtrusted_keys. */
+/* Only while tests/fuzz/fuzz_npl.c takes the compiled-in keyring from
+ * this header: the core's own declaration is in src/core.h, where the
+ * harness should take it from. */
 extern const uint8_t rk_trusted_keys[][32];
 extern const size_t rk_trusted_key_count;
-extern const uint8_t rk_dev_pubkey[32];
-
-/* Images the build makes for the demo (signed with the development key). */
-extern const uint8_t rk_demo_ret[]; /* single RET, this arch */
-extern const size_t rk_demo_ret_len;
-extern const uint8_t rk_demo_ret_other[]; /* single RET, another arch */
-extern const size_t rk_demo_ret_other_len;
-extern const uint8_t rk_demo_hello[]; /* payloads/hello */
-extern const size_t rk_demo_hello_len;
-
-/* Payload runner (src/payload.c). */
-enum rk_run_result { RK_RUN_OK, RK_RUN_REFUSED, RK_RUN_FAILED };
-enum rk_run_result rk_payload_run(const void *image, size_t len,
-                                  const char *name,
-                                  const struct rk_npl_policy *pol,
-                                  int64_t *result, enum rk_npl_err *err,
-                                  bool quiet_refusal);
-/* Splits a blob of back-to-back images; calls fn for each piece (the
- * last may be a malformed remainder, which the loader then refuses). */
-size_t rk_initrd_split(const void *blob, size_t len,
-                       void (*fn)(const void *img, size_t len, size_t idx,
-                                  void *arg),
-                       void *arg);
-
-int rk_demo_run(const struct rk_npl_policy *pol);
-
-/* True when the whitespace-separated word appears in cmdline; with
- * value != NULL, finds "word=..." and points *value at the rest of it
- * (not terminated: *len says how long). */
-bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
-                     size_t *len);
 
 #endif

@@ -1,0 +1,57 @@
+/*
+ * core.h - what the core's own files share and no platform calls: the
+ * payload runner, the initrd splitter, the demo, the command-line reader,
+ * and the data the build generates for the core (the compiled-in keyring,
+ * the demo's images).  A platform sees include/rumpk/ only (kernel.h for
+ * the boot); host tests that reach inside the core include this too.
+ */
+#ifndef RUMPK_CORE_H
+#define RUMPK_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rumpk/npl.h>
+
+/* The compiled-in keyring (scripts/gen_keyring.py, from -Dtrusted_keys)
+ * and the repository's development key, to warn when it is trusted. */
+extern const uint8_t rk_trusted_keys[][32];
+extern const size_t rk_trusted_key_count;
+extern const uint8_t rk_dev_pubkey[32];
+
+/* Images the build makes for the demo, signed with the development key
+ * (payloads/meson.build, scripts/bin2c.py). */
+extern const uint8_t rk_demo_ret[]; /* single RET, this arch */
+extern const size_t rk_demo_ret_len;
+extern const uint8_t rk_demo_ret_other[]; /* single RET, another arch */
+extern const size_t rk_demo_ret_other_len;
+extern const uint8_t rk_demo_hello[]; /* payloads/hello */
+extern const size_t rk_demo_hello_len;
+
+/* Loads, verifies and runs one image on a fiber of its own, printing the
+ * [NPL] lines (payload.c); result and err may be NULL; quiet_refusal
+ * leaves the refusal's line to the caller. */
+enum rk_run_result { RK_RUN_OK, RK_RUN_REFUSED, RK_RUN_FAILED };
+enum rk_run_result rk_payload_run(const void *image, size_t len,
+                                  const char *name,
+                                  const struct rk_npl_policy *pol,
+                                  int64_t *result, enum rk_npl_err *err,
+                                  bool quiet_refusal);
+/* Splits a blob of back-to-back images; calls fn for each piece (the
+ * last may be a malformed remainder, which the loader then refuses). */
+size_t rk_initrd_split(const void *blob, size_t len,
+                       void (*fn)(const void *img, size_t len, size_t idx,
+                                  void *arg),
+                       void *arg);
+
+/* The built-in demo (demo.c): the exit status it earned. */
+int rk_demo_run(const struct rk_npl_policy *pol);
+
+/* True when the whitespace-separated word appears in cmdline; with
+ * value != NULL, finds "word=..." and points *value at the rest of it
+ * (not terminated: *len says how long).  cmdline may be NULL. */
+bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
+                     size_t *len);
+
+#endif
