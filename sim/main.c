@@ -13,6 +13,7 @@
 #include <rumpk/governor.h>
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
+#include <rumpk/serial_rx.h>
 #include <rumpk/status.h>
 
 #include "host_hal.h"
@@ -97,6 +98,20 @@ static int parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Appends a word to the command line rumpk-sim passes the kernel (the
+ * options that say how it runs go the way a boot loader's would,
+ * kernel.h): 0, or -1 when it does not fit. */
+static int cmdline_add(char *buf, size_t size, const char *fmt, const char *arg)
+{
+	size_t used = strlen(buf);
+	int n = snprintf(buf + used, size - used, fmt, arg);
+	if (n < 0 || (size_t)n >= size - used) {
+		buf[used] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
 static void print_stats_json(const char *traffic, uint64_t seed,
                              const struct rk_gov_config *g,
                              uint64_t duration_ms,
@@ -166,6 +181,7 @@ int main(int argc, char **argv)
 	uint64_t duration_ms = 1000, seed = 1;
 	bool stats_json = false;
 	struct rk_gov_config gov = RK_GOV_CONFIG_DEFAULT;
+	static char gov_words[1024], cmdline[1200];
 	static const struct option opts[] = {
 	    {"payload", required_argument, NULL, 'p'},
 	    {"trust", required_argument, NULL, 't'},
@@ -280,7 +296,9 @@ int main(int argc, char **argv)
 				    optarg);
 			break;
 		case OPT_GOVPARAM:
-			if (rk_gov_param_parse(&gov, optarg, strlen(optarg)))
+			if (rk_gov_param_parse(&gov, optarg, strlen(optarg)) ||
+			    cmdline_add(gov_words, sizeof(gov_words), " gov.%s",
+			                optarg))
 				return usage_error(
 				    "--gov-param: '%s': expected "
 				    "NAME=NUMBER with NAME one "
@@ -369,7 +387,6 @@ int main(int argc, char **argv)
 		return usage_error("governor: %s", why);
 	if (stats_json && !traffic)
 		return usage_error("--stats json needs --traffic%s", "");
-	struct rk_serial_report report;
 	if (traffic) {
 		struct sim_profile prof;
 		if (nimages)
@@ -382,11 +399,10 @@ int main(int argc, char **argv)
 		}
 		prof.end_ns = hal_now_ns() + duration_ms * 1000000ull;
 		sim_uart_set_profile(&prof, seed);
-		boot.serial_rx = true;
-		boot.serial_ns = duration_ms * 1000000ull;
-		boot.gov = gov;
-		boot.gov_set = true;
-		boot.serial_report = &report;
+		snprintf(cmdline, sizeof(cmdline), "serial-rx=%llu gov=%s%s",
+		         (unsigned long long)duration_ms,
+		         rk_gov_policy_name(gov.policy), gov_words);
+		boot.cmdline = cmdline;
 	}
 
 	boot.has_payloads = nimages > 0;
@@ -409,6 +425,7 @@ int main(int argc, char **argv)
 		status = RK_EXIT_USAGE; /* the snapshot could not be written */
 #endif
 	if (traffic && stats_json && status == RK_EXIT_OK)
-		print_stats_json(traffic, seed, &gov, duration_ms, &report);
+		print_stats_json(traffic, seed, &gov, duration_ms,
+		                 rk_serial_rx_last());
 	hal_exit(status);
 }

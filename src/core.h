@@ -53,5 +53,10 @@ int rk_demo_run(const struct rk_npl_policy *pol);
  * (not terminated: *len says how long).  cmdline may be NULL. */
 bool rk_cmdline_word(const char *cmdline, const char *word, const char **value,
                      size_t *len);
+/* Every word that starts with prefix, one per call: *pos starts at the
+ * command line (may be NULL) and moves on; *rest points after the prefix,
+ * *len says how far the word goes.  False when no more are left. */
+bool rk_cmdline_prefixed(const char **pos, const char *prefix,
+                         const char **rest, size_t *len);
 
 #endif

@@ -61,31 +61,13 @@ static const struct {
     {"poll_us", offsetof(struct rk_gov_config, poll_interval_ns), false, 1000},
 };
 
-/* Decimal digits only, at least one, no overflow: 0, or -1. */
-static int parse_decimal(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (len == 0)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		uint64_t d = (uint64_t)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
 int rk_gov_param_parse(struct rk_gov_config *cfg, const char *s, size_t len)
 {
 	size_t n = 0;
 	while (n < len && s[n] != '=')
 		n++;
 	uint64_t v;
-	if (n == len || parse_decimal(s + n + 1, len - n - 1, &v) != 0)
+	if (n == len || rk_parse_u64(s + n + 1, len - n - 1, &v) != 0)
 		return -1;
 	for (unsigned i = 0; i < RK_ARRAY_SIZE(params); i++) {
 		if (!spells(s, n, params[i].name))

@@ -9,6 +9,7 @@
 #include <rumpk/kernel.h>
 #include <rumpk/klib.h>
 #include <rumpk/sched.h>
+#include <rumpk/serial_rx.h>
 #include <rumpk/siphash.h>
 #include <rumpk/status.h>
 #include <rumpk/trace.h>
@@ -109,36 +110,58 @@ static int run_image_list(struct kmain_ctx *k, const char *v, size_t n)
 	return RK_EXIT_OK;
 }
 
-/* The console receive run: `serial-rx` on the command line natively,
- * --traffic on the simulator. */
-static int serial_main(const struct rk_boot *b)
+/* The governor from the command line: gov=POLICY, then every
+ * gov.NAME=VALUE in order.  0, or -1 with the reason on the console. */
+static int gov_from_cmdline(const char *cmdline, struct rk_gov_config *cfg)
+{
+	const char *v, *pos = cmdline;
+	size_t n;
+
+	if (rk_cmdline_word(cmdline, "gov", &v, &n) &&
+	    rk_gov_policy_parse(v, n, &cfg->policy) != 0) {
+		rk_puts("[GOV] gov=: expected " RK_GOV_POLICY_CHOICES);
+		return -1;
+	}
+	while (rk_cmdline_prefixed(&pos, "gov.", &v, &n)) {
+		if (rk_gov_param_parse(cfg, v, n) != 0) {
+			rk_printf("[GOV] gov.%.*s: expected gov.NAME=NUMBER, "
+			          "NAME one of " RK_GOV_PARAM_NAMES "\n",
+			          (int)n, v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The console receive run, `serial-rx` (until a line END) or
+ * `serial-rx=MS` (for MS milliseconds) on the command line. */
+static int serial_main(const char *cmdline)
 {
 	struct rk_gov_config cfg = RK_GOV_CONFIG_DEFAULT;
-	static struct rk_serial_report local;
-	struct rk_serial_report *rep =
-	    b->serial_report ? b->serial_report : &local;
+	static struct rk_serial_report rep;
+	uint64_t ms = 0;
 	const char *v;
 	size_t n;
 
-	if (b->gov_set)
-		cfg = b->gov;
-	if (rk_cmdline_word(b->cmdline, "gov", &v, &n) &&
-	    rk_gov_policy_parse(v, n, &cfg.policy) != 0) {
-		rk_puts("[GOV] gov=: expected " RK_GOV_POLICY_CHOICES);
+	bool timed = rk_cmdline_word(cmdline, "serial-rx", &v, &n);
+	if (timed && (rk_parse_u64(v, n, &ms) != 0 || ms == 0 ||
+	              ms > UINT64_MAX / 1000000)) {
+		rk_puts("[GOV] serial-rx=: expected a number of milliseconds");
 		return RK_EXIT_USAGE;
 	}
-	if (rk_serial_rx_run(&cfg, b->serial_ns, !b->serial_rx, b->gov_trace,
-	                     rep) != 0)
+	if (gov_from_cmdline(cmdline, &cfg) != 0)
+		return RK_EXIT_USAGE;
+	if (rk_serial_rx_run(&cfg, ms * 1000000ull, !timed, NULL, &rep) != 0)
 		return RK_EXIT_REFUSED;
 	rk_printf("[GOV] rx=%llu irqs=%llu polls=%llu war=%llu peace=%llu "
 	          "empty=%llu fnv=%08x end=%s\n",
-	          (unsigned long long)rep->rx_bytes,
-	          (unsigned long long)rep->gov.irqs,
-	          (unsigned long long)rep->gov.polls,
-	          (unsigned long long)rep->gov.war_entries,
-	          (unsigned long long)rep->gov.peace_entries,
-	          (unsigned long long)rep->gov.empty_polls, rep->fnv1a,
-	          rep->saw_end ? "yes" : "no");
+	          (unsigned long long)rep.rx_bytes,
+	          (unsigned long long)rep.gov.irqs,
+	          (unsigned long long)rep.gov.polls,
+	          (unsigned long long)rep.gov.war_entries,
+	          (unsigned long long)rep.gov.peace_entries,
+	          (unsigned long long)rep.gov.empty_polls, rep.fnv1a,
+	          rep.saw_end ? "yes" : "no");
 	return RK_EXIT_OK;
 }
 
@@ -147,9 +170,11 @@ static void main_fiber(void *arg)
 	struct kmain_ctx *k = arg;
 	const struct rk_boot *b = k->boot;
 
-	if (b->serial_rx ||
-	    rk_cmdline_word(b->cmdline, "serial-rx", NULL, NULL)) {
-		k->status = serial_main(b);
+	const char *v;
+	size_t n;
+	if (rk_cmdline_word(b->cmdline, "serial-rx", NULL, NULL) ||
+	    rk_cmdline_word(b->cmdline, "serial-rx", &v, &n)) {
+		k->status = serial_main(b->cmdline);
 		return;
 	}
 	const char *list;

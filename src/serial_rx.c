@@ -106,6 +106,13 @@ static void consumer(void *arg)
 	}
 }
 
+static struct rk_serial_report last;
+
+const struct rk_serial_report *rk_serial_rx_last(void)
+{
+	return &last;
+}
+
 int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
                      bool until_end, rk_gov_trace_fn trace,
                      struct rk_serial_report *out)
@@ -175,5 +182,6 @@ int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
 	rk_fiber_join(c);
 	out->elapsed_ns = hal_now_ns() - t0;
 	rk_gov_get_stats(&gov, &out->gov);
+	last = *out;
 	return 0;
 }

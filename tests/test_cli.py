@@ -302,6 +302,13 @@ def main():
     rc, j, out = traffic("--traffic", t("prof.txt"), "--time", "sim")
     check("traffic file", rc == 0 and j and j["delivered"] == j["generated"]
           and j["war_entries"] >= 1, out)
+    # The governor's options reach the kernel as command-line words: the
+    # last --gov wins, --gov-param sets the tunable in the kernel.
+    rc, j, out = traffic("--traffic", "flood", "--time", "sim", "--gov", "irq",
+                         "--gov", "poll", "--gov-param", "budget=1")
+    check("--gov and --gov-param reach the kernel", rc == 0 and j and
+          j["policy"] == "poll" and "[GOV] receiving on line 4 (poll)" in out
+          and j["irqs"] == 0 and j["polls"] >= j["events"] > 0, out)
     # A file name with a quote, a backslash and a control character comes
     # back intact from the JSON (RFC 8259 escapes).
     odd = t('pr"o\\f\x01\n.txt')

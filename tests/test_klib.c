@@ -126,6 +126,33 @@ static void test_str(void **state)
 	assert_string_equal(d, "ok");
 }
 
+static int parse(const char *s, uint64_t *v)
+{
+	return rk_parse_u64(s, strlen(s), v);
+}
+
+static void test_parse_u64(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+	assert_int_equal(parse("0", &v), 0);
+	assert_true(v == 0);
+	assert_int_equal(parse("007", &v), 0);
+	assert_true(v == 7);
+	assert_int_equal(parse("18446744073709551615", &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(rk_parse_u64("1234 5", 4, &v), 0); /* length decides */
+	assert_true(v == 1234);
+	v = 99;
+	assert_int_equal(parse("18446744073709551616", &v), -1); /* overflow */
+	assert_int_equal(parse("", &v), -1);
+	assert_int_equal(parse("-1", &v), -1);
+	assert_int_equal(parse("+1", &v), -1);
+	assert_int_equal(parse(" 1", &v), -1);
+	assert_int_equal(parse("1x", &v), -1);
+	assert_true(v == 99); /* untouched on failure */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +161,7 @@ int main(void)
 	    cmocka_unit_test(test_printf_truncation),
 	    cmocka_unit_test(test_mem),
 	    cmocka_unit_test(test_str),
+	    cmocka_unit_test(test_parse_u64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,10 @@
 /*
  * kernel.h - the boot sequence shared by the simulator and the native
- * kernels, and what a platform hands to it.
+ * kernels, and what a platform hands to it: the facts of this boot (its
+ * name, the payloads, the initrd, the command line, a keyring and body
+ * limit it may choose).  How the kernel runs is said by the command line
+ * alone, on every platform: rumpk-sim turns its --traffic, --gov and
+ * --gov-param into the same words a boot loader would pass.
  */
 #ifndef RUMPK_KERNEL_H
 #define RUMPK_KERNEL_H
@@ -10,7 +14,6 @@
 #include <stdint.h>
 
 #include <rumpk/npl.h>
-#include <rumpk/serial_rx.h>
 
 #define RK_VERSION    "0.1.0"
 #define RK_MAX_KEYS   16
@@ -41,10 +44,16 @@ struct rk_boot {
 	bool keep_builtin_keys;
 	uint64_t max_body; /* 0: RK_NPL_BODY_MAX */
 	/* The boot loader's command line (multiboot cmdline, /chosen
-	 * bootargs), or NULL.  Words the core understands:
+	 * bootargs; rumpk-sim builds one), or NULL.  Words the core
+	 * understands:
 	 *   serial-rx          receive on the console under the governor
 	 *                      until a line "END", print [GOV], exit
+	 *   serial-rx=MS       the same for MS milliseconds, counting every
+	 *                      byte (END too): rumpk-sim --traffic
 	 *   gov=adaptive|irq|poll   the governor's policy
+	 *   gov.NAME=VALUE     one of its tunables (window_ms war_rate
+	 *                      peace_rate dwell_ms empty_polls budget
+	 *                      poll_us; docs/governor.md)
 	 *   trace              frame trace events on the console as they
 	 *                      happen (docs/visualizer.md)
 	 *   trace=buffer       keep them in memory, print when full and at
@@ -52,14 +61,6 @@ struct rk_boot {
 	 *   images=NAME:SIZE,...   the files the initrd holds, in order:
 	 *                      cut it there, name each image by its file */
 	const char *cmdline;
-	/* Set by the simulator's --traffic: receive for serial_ns (instead
-	 * of until END) and leave the report here. */
-	bool serial_rx;
-	uint64_t serial_ns;
-	struct rk_gov_config gov; /* used when gov_set */
-	bool gov_set;
-	rk_gov_trace_fn gov_trace;
-	struct rk_serial_report *serial_report;
 };
 
 /* Runs the demo or the given payloads on the scheduler; returns the exit

@@ -38,6 +38,9 @@ int rk_strncmp(const char *a, const char *b, size_t n);
 /* Copies at most size-1 bytes and always terminates (size > 0);
  * returns strlen(src) so truncation can be detected. */
 size_t rk_strlcpy(char *dst, const char *src, size_t size);
+/* The len bytes at s as a decimal number (s need not be terminated):
+ * digits only, at least one, no overflow.  0, or -1. */
+int rk_parse_u64(const char *s, size_t len, uint64_t *out);
 
 /*
  * Formatting: %s %c %d %i %u %x %X %p %zu %zd %zx %lu %ld %lx %llu %lld

@@ -27,5 +27,9 @@ struct rk_serial_report {
 int rk_serial_rx_run(const struct rk_gov_config *cfg, uint64_t duration_ns,
                      bool until_end, rk_gov_trace_fn trace,
                      struct rk_serial_report *out);
+/* The last run's report (zero before any): what the [GOV] line says and
+ * more, for a platform that reports it its own way after rk_kmain
+ * returns (rumpk-sim --stats json). */
+const struct rk_serial_report *rk_serial_rx_last(void);
 
 #endif
