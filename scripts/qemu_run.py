@@ -440,190 +440,194 @@ def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None,
     return (None if timed_out else rc), text, elapsed
 
 
-def main(argv=None):
+def address(v):
+    return int(v, 0)
+
+
+# The command line: (flags, argparse keywords), in the order --help shows.
+OPTIONS = [
+    (["--arch"], dict(required=True, choices=["x86_64", "aarch64",
+                                              "riscv64"])),
+    (["--kernel"], dict(required=True,
+                        help="kernel file QEMU boots with -kernel")),
+    (["--timeout"], dict(type=float, default=30.0,
+                         help="seconds before QEMU is killed (status 124)")),
+    (["--expect"], dict(action="append", default=[], metavar="LINE",
+                        help="a console line must contain LINE")),
+    (["--reject"], dict(action="append", default=[], metavar="LINE",
+                        help="no console line may contain LINE")),
+    (["--expect-status"], dict(type=int, default=None, metavar="N",
+                               help="the kernel's exit status must be N")),
+    (["--qemu-arg"], dict(action="append", default=[], metavar="ARG",
+                          help="extra QEMU argument (repeatable)")),
+    (["--qemu"], dict(default=None, help="QEMU binary to run")),
+    (["--machine"], dict(default=None, help="override -M")),
+    (["--cpu"], dict(default=None, help="override -cpu (aarch64)")),
+    (["--bios"], dict(default=None, help="override -bios")),
+    (["--smp"], dict(type=int, default=None, help="-smp N")),
+    (["--quiet"], dict(action="store_true",
+                       help="do not stream the console (shown on failure)")),
+    (["--stdin"], dict(action="store_true",
+                       help="connect stdin to the serial console")),
+    (["--via-uboot"], dict(action="store_true",
+                           help="riscv64: boot U-Boot, then the Image with "
+                           "booti")),
+    (["--uboot"], dict(default=UBOOT_BIN,
+                       help="U-Boot binary for --via-uboot (default "
+                       "%(default)s)")),
+    (["--image-addr"], dict(type=address, default=UBOOT_IMAGE_ADDR,
+                            help="--via-uboot: where the Image is loaded")),
+    (["--initrd-addr"], dict(type=address, default=UBOOT_INITRD_ADDR,
+                             help="--via-uboot: where the payload blob is "
+                             "loaded")),
+    (["--bootargs"], dict(default=None,
+                          help="--via-uboot: U-Boot's bootargs (/chosen)")),
+    (["--load-addr"], dict(type=address, default=None,
+                           help="riscv64 without U-Boot: run the Image at "
+                           "this address (OpenSBI jumps there), to test "
+                           "relocation")),
+    (["--append"], dict(action="append", default=[], metavar="STR",
+                        help="kernel command line (QEMU -append; "
+                        "repeatable, joined with blanks)")),
+    (["--serial-in"], dict(default=None, metavar="FILE",
+                           help="feed FILE into the console UART and run "
+                           "the kernel's serial-rx (appended to the "
+                           "command line)")),
+    (["--trace"], dict(default=None, metavar="FILE",
+                       help="kernel trace events (command line word "
+                       "`trace`) and the console into FILE, for rumpk-sim "
+                       "--viz-replay")),
+    (["--print-command"], dict(action="store_true",
+                               help="print the QEMU command line on "
+                               "stderr")),
+    (["payloads"], dict(nargs="*", metavar="PAYLOAD.npl")),
+]
+
+
+class Usage(Exception):
+    """A usage error: main prints it after "qemu_run: " and exits 2."""
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(
         description="Boot a Rumpk kernel in QEMU and report its status.")
-    ap.add_argument("--arch", required=True,
-                    choices=["x86_64", "aarch64", "riscv64"])
-    ap.add_argument("--kernel", required=True,
-                    help="kernel file QEMU boots with -kernel")
-    ap.add_argument("--timeout", type=float, default=30.0,
-                    help="seconds before QEMU is killed (status 124)")
-    ap.add_argument("--expect", action="append", default=[],
-                    metavar="LINE", help="a console line must contain LINE")
-    ap.add_argument("--reject", action="append", default=[],
-                    metavar="LINE", help="no console line may contain LINE")
-    ap.add_argument("--expect-status", type=int, default=None,
-                    metavar="N", help="the kernel's exit status must be N")
-    ap.add_argument("--qemu-arg", action="append", default=[],
-                    metavar="ARG", help="extra QEMU argument (repeatable)")
-    ap.add_argument("--qemu", default=None, help="QEMU binary to run")
-    ap.add_argument("--machine", default=None, help="override -M")
-    ap.add_argument("--cpu", default=None, help="override -cpu (aarch64)")
-    ap.add_argument("--bios", default=None, help="override -bios")
-    ap.add_argument("--smp", type=int, default=None, help="-smp N")
-    ap.add_argument("--quiet", action="store_true",
-                    help="do not stream the console (shown on failure)")
-    ap.add_argument("--stdin", action="store_true",
-                    help="connect stdin to the serial console")
-    ap.add_argument("--via-uboot", action="store_true",
-                    help="riscv64: boot U-Boot, then the Image with booti")
-    ap.add_argument("--uboot", default=UBOOT_BIN,
-                    help="U-Boot binary for --via-uboot (default %(default)s)")
-    ap.add_argument("--image-addr", type=lambda v: int(v, 0),
-                    default=UBOOT_IMAGE_ADDR,
-                    help="--via-uboot: where the Image is loaded")
-    ap.add_argument("--initrd-addr", type=lambda v: int(v, 0),
-                    default=UBOOT_INITRD_ADDR,
-                    help="--via-uboot: where the payload blob is loaded")
-    ap.add_argument("--bootargs", default=None,
-                    help="--via-uboot: U-Boot's bootargs (/chosen)")
-    ap.add_argument("--load-addr", type=lambda v: int(v, 0), default=None,
-                    help="riscv64 without U-Boot: run the Image at this "
-                    "address (OpenSBI jumps there), to test relocation")
-    ap.add_argument("--append", action="append", default=[], metavar="STR",
-                    help="kernel command line (QEMU -append; repeatable, "
-                    "joined with blanks)")
-    ap.add_argument("--serial-in", default=None, metavar="FILE",
-                    help="feed FILE into the console UART and run the "
-                    "kernel's serial-rx (appended to the command line)")
-    ap.add_argument("--trace", default=None, metavar="FILE",
-                    help="kernel trace events (command line word `trace`) "
-                    "and the console into FILE, for rumpk-sim --viz-replay")
-    ap.add_argument("--print-command", action="store_true",
-                    help="print the QEMU command line on stderr")
-    ap.add_argument("payloads", nargs="*", metavar="PAYLOAD.npl")
-    args = ap.parse_args(argv)
+    for flags, kw in OPTIONS:
+        ap.add_argument(*flags, **kw)
+    return ap.parse_args(argv)
 
+
+def check_files(args):
     for f in [args.kernel] + args.payloads:
         if not os.path.isfile(f):
-            print("qemu_run: no such file: %s" % f, file=sys.stderr)
-            return 2
+            raise Usage("no such file: %s" % f)
 
-    driver = None
+
+def uboot_driver(args):
+    """--via-uboot: the U-Boot Image to load and the driver that types
+    booti (with the payloads' blob and the bootargs) at U-Boot's prompt."""
+    if args.arch != "riscv64":
+        raise Usage("--via-uboot is for riscv64")
+    if args.stdin:
+        raise Usage("--via-uboot types at the console itself; no --stdin")
+    if args.bootargs is not None and ("'" in args.bootargs or
+                                      "\n" in args.bootargs):
+        raise Usage("--bootargs: no quotes or newlines")
+    if not os.path.isfile(args.uboot):
+        raise Usage("no U-Boot at %s (Debian: apt-get install u-boot-qemu)"
+                    % args.uboot)
+    args.kernel = uboot_image_path(args.kernel)
+    size = sum(os.path.getsize(p) for p in args.payloads)
+    # booti takes the initrd as addr:size (hex); "-" for none.
+    initrd = "0x%x:0x%x" % (args.initrd_addr, size) if args.payloads \
+        else "-"
+    command = "booti 0x%x %s ${fdtcontroladdr}" % (args.image_addr, initrd)
+    bootargs = args.bootargs
+    if args.payloads:
+        bootargs = (bootargs + " " if bootargs else "") + \
+            image_list(args.payloads)
+    if bootargs is not None:
+        # booti copies the env's bootargs into /chosen.
+        command = "setenv bootargs '%s'; %s" % (bootargs, command)
+    return UBootDriver(command)
+
+
+def check_load_addr(args):
+    """--load-addr runs the riscv64 Image (next to an .elf) at an address
+    of its own."""
+    if args.arch != "riscv64" or args.via_uboot:
+        raise Usage("--load-addr is for riscv64 without --via-uboot")
+    args.kernel = uboot_image_path(args.kernel)
+
+
+def serial_feeder(args):
+    """--serial-in: the feeder, and `serial-rx` on the command line."""
+    if args.stdin or args.via_uboot:
+        raise Usage("--serial-in owns the console's input; no --stdin or "
+                    "--via-uboot")
+    if not os.path.isfile(args.serial_in):
+        raise Usage("no such file: %s" % args.serial_in)
+    args.append.append("serial-rx")
+    return SerialFeeder(args.serial_in)
+
+
+def trace_splitter(args):
+    """--trace: `trace` on the command line (unless --append chose
+    `trace=buffer`) and the splitter that records the raw stream."""
     if args.via_uboot:
-        if args.arch != "riscv64":
-            print("qemu_run: --via-uboot is for riscv64", file=sys.stderr)
-            return 2
-        if args.stdin:
-            print("qemu_run: --via-uboot types at the console itself; "
-                  "no --stdin", file=sys.stderr)
-            return 2
-        if args.bootargs is not None and ("'" in args.bootargs or
-                                          "\n" in args.bootargs):
-            print("qemu_run: --bootargs: no quotes or newlines",
-                  file=sys.stderr)
-            return 2
-        if not os.path.isfile(args.uboot):
-            print("qemu_run: no U-Boot at %s (Debian: apt-get install "
-                  "u-boot-qemu)" % args.uboot, file=sys.stderr)
-            return 2
-        args.kernel = uboot_image_path(args.kernel)
-        size = sum(os.path.getsize(p) for p in args.payloads)
-        # booti takes the initrd as addr:size (hex); "-" for none.
-        initrd = "0x%x:0x%x" % (args.initrd_addr, size) if args.payloads \
-            else "-"
-        command = "booti 0x%x %s ${fdtcontroladdr}" % (args.image_addr,
-                                                       initrd)
-        bootargs = args.bootargs
-        if args.payloads:
-            bootargs = (bootargs + " " if bootargs else "") + \
-                image_list(args.payloads)
-        if bootargs is not None:
-            # booti copies the env's bootargs into /chosen.
-            command = "setenv bootargs '%s'; %s" % (bootargs, command)
-        driver = UBootDriver(command)
+        raise Usage("--trace: with --via-uboot put `trace` in --bootargs")
+    if not any(w == "trace" or w.startswith("trace=")
+               for a in args.append for w in a.split()):
+        args.append.append("trace")
+    try:
+        return TraceSplitter(args.trace)
+    except OSError as e:
+        raise Usage("--trace %s: %s" % (args.trace, e.strerror))
 
-    if args.load_addr is not None:
-        if args.arch != "riscv64" or args.via_uboot:
-            print("qemu_run: --load-addr is for riscv64 without --via-uboot",
-                  file=sys.stderr)
-            return 2
-        args.kernel = uboot_image_path(args.kernel)
 
-    feeder = None
-    if args.serial_in is not None:
-        if args.stdin or args.via_uboot:
-            print("qemu_run: --serial-in owns the console's input; no "
-                  "--stdin or --via-uboot", file=sys.stderr)
-            return 2
-        if not os.path.isfile(args.serial_in):
-            print("qemu_run: no such file: %s" % args.serial_in,
-                  file=sys.stderr)
-            return 2
-        args.append.append("serial-rx")
-        feeder = SerialFeeder(args.serial_in)
-    splitter = None
-    if args.trace is not None:
-        if args.via_uboot:
-            print("qemu_run: --trace: with --via-uboot put `trace` in "
-                  "--bootargs", file=sys.stderr)
-            return 2
-        # `--append trace=buffer` chooses the buffered form instead.
-        if not any(w == "trace" or w.startswith("trace=")
-                   for a in args.append for w in a.split()):
-            args.append.append("trace")
-        try:
-            splitter = TraceSplitter(args.trace)
-        except OSError as e:
-            print("qemu_run: --trace %s: %s" % (args.trace, e.strerror),
-                  file=sys.stderr)
-            return 2
+def add_payload_list(args):
+    """The initrd platforms learn the files' names and sizes from the
+    command line (multiboot passes each module with its name)."""
     if args.append and args.via_uboot:
-        print("qemu_run: with --via-uboot the command line is --bootargs",
-              file=sys.stderr)
-        return 2
-
-    # The initrd platforms learn the files' names and sizes from the
-    # command line (multiboot passes each module with its name).
+        raise Usage("with --via-uboot the command line is --bootargs")
     if args.payloads and args.arch in ("aarch64", "riscv64") and \
             not args.via_uboot:
         args.append.append(image_list(args.payloads))
     why = ignored_payloads(args)
     if why:
-        print("qemu_run: " + why, file=sys.stderr)
-        return 2
-    testing = bool(args.expect or args.reject or
-                   args.expect_status is not None)
+        raise Usage(why)
 
-    with tempfile.TemporaryDirectory(prefix="rumpk-qemu-") as tmpdir:
-        cmd = build_command(args, args.payloads, tmpdir)
-        if args.print_command:
-            print("qemu_run: " + " ".join(cmd), file=sys.stderr)
-        try:
-            rc, text, elapsed = run(cmd, args.timeout, not args.quiet,
-                                    args.stdin, driver, feeder, splitter)
-        except FileNotFoundError:
-            print("qemu_run: cannot run %s" % cmd[0], file=sys.stderr)
-            return 2
 
+def kernel_status(args, rc, text, driver):
+    """The kernel's exit status and why, from QEMU's exit code, the
+    [EXIT] lines and the U-Boot driver's state."""
+    exit_lines = [m for m in (EXIT_LINE.search(l) for l in text.split("\n"))
+                  if m]
+    if driver is not None and driver.refused:
+        return EXIT_RESET, ("U-Boot's booti returned to the prompt: image "
+                            "not booted")
+    if driver is not None and driver.state != "booting" and rc is None:
+        return EXIT_TIMEOUT, "timeout after %gs waiting for U-Boot (%s)" % (
+            args.timeout, driver.state)
+    if rc is None:
+        return EXIT_TIMEOUT, "timeout after %gs" % args.timeout
+    if not exit_lines:
+        return EXIT_RESET, "no [EXIT] line: reset or crash (QEMU rc %d)" % rc
+    status = int(exit_lines[-1].group(1))
+    dev = qemu_status(args.arch, rc)
+    why = "QEMU rc %d" % rc
+    if dev != status:
+        why += (", which does not match the [EXIT] line (%s): exit device "
+                "failed?" % dev)
+        status = EXIT_RESET
+    return status, why
+
+
+def report(args, status, why, elapsed, feeder, splitter):
+    """The run's summary lines on stderr."""
     if splitter is not None:
-        splitter.close()
         print("qemu_run: --trace: %d event(s) in %s" % (splitter.frames,
                                                      args.trace),
               file=sys.stderr)
-    lines = text.split("\n")
-    exit_lines = [m for m in (EXIT_LINE.search(l) for l in lines) if m]
-    if driver is not None and driver.refused:
-        status = EXIT_RESET
-        why = "U-Boot's booti returned to the prompt: image not booted"
-    elif driver is not None and driver.state != "booting" and rc is None:
-        status = EXIT_TIMEOUT
-        why = "timeout after %gs waiting for U-Boot (%s)" % (
-            args.timeout, driver.state)
-    elif rc is None:
-        status, why = EXIT_TIMEOUT, "timeout after %gs" % args.timeout
-    elif not exit_lines:
-        status = EXIT_RESET
-        why = "no [EXIT] line: reset or crash (QEMU rc %d)" % rc
-    else:
-        status = int(exit_lines[-1].group(1))
-        dev = qemu_status(args.arch, rc)
-        why = "QEMU rc %d" % rc
-        if dev != status:
-            why += (", which does not match the [EXIT] line (%s): exit "
-                    "device failed?" % dev)
-            status = EXIT_RESET
     print("qemu_run: %s status %d (%s) in %.0f ms" %
           (args.arch, status, why, elapsed * 1000), file=sys.stderr)
     if feeder is not None:
@@ -633,9 +637,11 @@ def main(argv=None):
               "[GOV]: %s" % (feeder.fed, os.path.getsize(args.serial_in),
                              took), file=sys.stderr)
 
-    if not testing:
-        return status
 
+def check_run(args, status, text, cmd):
+    """--expect, --reject, --expect-status: 0 when all held, else 1 with
+    what did not."""
+    lines = text.split("\n")
     problems = []
     for want in args.expect:
         if not any(want in l for l in lines):
@@ -657,6 +663,47 @@ def main(argv=None):
         return 1
     print("qemu_run: PASS", file=sys.stderr)
     return 0
+
+
+def boot(args, driver, feeder, splitter):
+    """Builds the QEMU command and runs it: (cmd, rc, text, seconds)."""
+    with tempfile.TemporaryDirectory(prefix="rumpk-qemu-") as tmpdir:
+        cmd = build_command(args, args.payloads, tmpdir)
+        if args.print_command:
+            print("qemu_run: " + " ".join(cmd), file=sys.stderr)
+        try:
+            rc, text, elapsed = run(cmd, args.timeout, not args.quiet,
+                                    args.stdin, driver, feeder, splitter)
+        except FileNotFoundError:
+            raise Usage("cannot run %s" % cmd[0])
+    if splitter is not None:
+        splitter.close()
+    return cmd, rc, text, elapsed
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    driver = feeder = splitter = None
+    try:
+        check_files(args)
+        if args.via_uboot:
+            driver = uboot_driver(args)
+        if args.load_addr is not None:
+            check_load_addr(args)
+        if args.serial_in is not None:
+            feeder = serial_feeder(args)
+        if args.trace is not None:
+            splitter = trace_splitter(args)
+        add_payload_list(args)
+        cmd, rc, text, elapsed = boot(args, driver, feeder, splitter)
+    except Usage as e:
+        print("qemu_run: %s" % e, file=sys.stderr)
+        return 2
+    status, why = kernel_status(args, rc, text, driver)
+    report(args, status, why, elapsed, feeder, splitter)
+    testing = bool(args.expect or args.reject or
+                   args.expect_status is not None)
+    return check_run(args, status, text, cmd) if testing else status
 
 
 if __name__ == "__main__":
