@@ -90,7 +90,7 @@ qemu)
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
 	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
 	;;
-# ---- hardening/benchmarks (issue 8) --------------------------------------
+# ---- benchmarks -----------------------------------------------------------
 bench)
 	# Every benchmark, one table of figures next to same-run anchors.
 	exec scripts/bench_all.sh "$@"

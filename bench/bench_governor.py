@@ -3,7 +3,7 @@
 same run, on the simulator's deterministic time (so the figures are
 repeatable; the cost model is in sim/sim.h: 2 us per interrupt, 100 ns per
 device register access).  Prints events per second, interrupts taken and
-empty polls per profile, and the goals of issue 5:
+empty polls per profile, and the governor's goals:
   flood: adaptive >= 95% of always-poll's throughput, <= 10% of
          always-interrupt's interrupts
   quiet: adaptive <= 5% of always-poll's empty polls

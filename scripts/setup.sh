@@ -10,7 +10,7 @@ RK_PACKAGES=(
 	libsodium-dev libcmocka-dev libck-dev libsdl2-dev libfdt-dev
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
-	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes (issue 8)
+	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes
 )
 
 rk_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

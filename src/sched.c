@@ -13,8 +13,10 @@
 #include <rumpk/trace.h>
 
 /* Written over the lowest bytes of every fiber stack; an overflow that
- * reaches them is caught at the next switch (natively there is no guard
- * page; on the sim the guard page usually catches it first). */
+ * reaches them is caught at the next switch.  The second line of defence:
+ * every platform maps no page below a fiber stack (hal_stack_alloc), and
+ * a write that runs into that guard page faults at once; the canary
+ * catches what skips over it or stops short of it. */
 #define CANARY_WORDS 8
 #define CANARY_VALUE 0x5a17c0defacade55ull
 

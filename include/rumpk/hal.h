@@ -79,9 +79,10 @@ hal_ctx_t *hal_ctx_boot(void);
 void hal_ctx_switch(hal_ctx_t *from, hal_ctx_t *to);
 
 /* ---- memory ------------------------------------------------------- */
-/* A fiber stack of at least size bytes with an overflow guard below it
- * (a no-access page on the sim; the core adds a canary natively).
- * Returns the lowest usable address or NULL. */
+/* A fiber stack of at least size bytes with a no-access guard page below
+ * it, so an overflow faults at once (the trap report names the fiber:
+ * rk_fiber_by_guard); the core's canary at the stack's low end is the
+ * second line.  Returns the lowest usable address or NULL. */
 void *hal_stack_alloc(size_t size);
 void hal_stack_free(void *stack, size_t size);
 /* Memory for a payload: readable and writable, never executable. */
