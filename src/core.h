@@ -32,7 +32,9 @@ extern const size_t rk_demo_hello_len;
 /* Loads, verifies and runs one image on a fiber of its own, printing the
  * [NPL] lines (payload.c); result and err may be NULL; quiet_refusal
  * leaves the refusal's line to the caller. */
-enum rk_run_result { RK_RUN_OK, RK_RUN_REFUSED, RK_RUN_FAILED };
+/* RK_RUN_TRAPPED: the payload faulted in user mode and was contained;
+ * *result holds the status its fault earns (RK_EXIT_TRAP, _STACK). */
+enum rk_run_result { RK_RUN_OK, RK_RUN_REFUSED, RK_RUN_FAILED, RK_RUN_TRAPPED };
 enum rk_run_result rk_payload_run(const void *image, size_t len,
                                   const char *name,
                                   const struct rk_npl_policy *pol,
@@ -44,6 +46,50 @@ size_t rk_initrd_split(const void *blob, size_t len,
                        void (*fn)(const void *img, size_t len, size_t idx,
                                   void *arg),
                        void *arg);
+
+/* ---- payloads in user mode (uspace.c, syscall.c; docs/isolation.md) -- */
+#define RK_USTACK_SIZE (64u * 1024u)
+
+/* A range of a payload's user mappings that syscalls may touch. */
+struct rk_uregion {
+	uintptr_t uva;
+	size_t len;
+	bool writable;
+};
+struct rk_uspace {
+	struct hal_uspace *as;
+	void *api_page, *stack; /* kernel pages the space maps */
+	uintptr_t api_uva, entry_uva, exit_uva, sp_uva, guard_lo;
+	struct rk_uregion regions[4];
+	unsigned nregions;
+};
+/* Lays out and maps the payload's address space around its sealed copy;
+ * 0, or -1 (nothing left allocated). */
+int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img);
+void rk_uspace_free(struct rk_uspace *u);
+/* Does [uva, uva + len) lie inside one of the payload's own mappings
+ * (writable ones when write)?  Safe against any uva and len. */
+bool rk_uspace_range(const struct rk_uspace *u, uint64_t uva, uint64_t len,
+                     bool write);
+/* Is addr in the unmapped page below the payload's stack? */
+bool rk_uspace_in_guard(const struct rk_uspace *u, uintptr_t addr);
+
+/* What a payload's fiber knows of it (payload.c). */
+struct rk_payload {
+	const char *name;
+	uint64_t id;
+	struct rk_uspace us;
+	int fault_status; /* RK_EXIT_TRAP / _STACK when it faulted */
+	bool no_value;    /* returned without setting its result */
+};
+/* The payload on the current fiber, or NULL (a kernel fiber). */
+struct rk_payload *rk_payload_current(void);
+/* Ends the current payload's fiber with code, detached from the bus. */
+_Noreturn void rk_payload_exit(int64_t code);
+/* The payload bus, with kernel buffers (payload.c): 0 or -RK_E*; the
+ * message's length or -RK_ETIMEDOUT. */
+int rk_bus_send(const void *msg, size_t len);
+int64_t rk_bus_recv(void *buf, size_t cap, uint64_t timeout_ns);
 
 /* The built-in demo (demo.c): the exit status it earned. */
 int rk_demo_run(const struct rk_npl_policy *pol);

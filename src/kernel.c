@@ -21,6 +21,7 @@ struct kmain_ctx {
 	struct rk_npl_policy pol;
 	unsigned ran, refused, failed, count;
 	int status;
+	int fault; /* the worst status a contained payload fault earned */
 };
 
 static uint8_t keyring[RK_MAX_KEYS][32];
@@ -28,13 +29,21 @@ static uint8_t keyring[RK_MAX_KEYS][32];
 static void run_one(const void *img, size_t len, const char *name,
                     struct kmain_ctx *k)
 {
+	int64_t r = 0;
 	k->count++;
-	switch (rk_payload_run(img, len, name, &k->pol, NULL, NULL, false)) {
+	switch (rk_payload_run(img, len, name, &k->pol, &r, NULL, false)) {
 	case RK_RUN_OK:
 		k->ran++;
 		break;
 	case RK_RUN_REFUSED:
 		k->refused++;
+		break;
+	case RK_RUN_TRAPPED:
+		/* Contained: the next image runs; the run's status still
+		 * says a payload trapped (docs/exit-status.md). */
+		k->failed++;
+		if (r > k->fault)
+			k->fault = (int)r;
 		break;
 	default:
 		k->failed++;
@@ -208,8 +217,10 @@ static void main_fiber(void *arg)
 	}
 	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
 	          k->count, k->ran, k->refused, k->failed);
-	k->status = (k->refused || k->failed || k->count == 0) ? RK_EXIT_REFUSED
-	                                                       : RK_EXIT_OK;
+	k->status = k->fault ? k->fault
+	            : (k->refused || k->failed || k->count == 0)
+	                ? RK_EXIT_REFUSED
+	                : RK_EXIT_OK;
 }
 
 /* The keys payloads are verified against: the compiled-in keyring, or

@@ -7,6 +7,7 @@
 #include <rumpk/klib.h>
 #include <rumpk/ring.h>
 #include <rumpk/sched.h>
+#include <rumpk/syscall.h>
 
 #include "core.h"
 
@@ -22,35 +23,31 @@ static struct rk_ring bus;
 static bool bus_ready;
 
 struct payload_ctx {
+	struct rk_payload pub; /* first: rk_payload_current casts back */
 	struct rk_npl_image img;
 	struct rk_ring_consumer inbox;
-	bool no_value; /* returned without setting its result register */
 };
 
-static struct payload_ctx *current_payload(void)
+static struct payload_ctx *current_ctx(void)
 {
 	struct rk_fiber *f = rk_fiber_current();
 	return f ? f->user : NULL;
 }
 
-static void api_puts(const char *s)
+struct rk_payload *rk_payload_current(void)
 {
-	rk_puts(s);
+	struct payload_ctx *p = current_ctx();
+	return p ? &p->pub : NULL;
 }
 
-static uint64_t api_now(void)
-{
-	return hal_now_ns();
-}
-
-static int api_send(const void *msg, size_t len)
+int rk_bus_send(const void *msg, size_t len)
 {
 	uint64_t seq;
 	if (len > RK_API_MSG_MAX || (len && !msg))
-		return -1;
+		return -RK_EINVAL;
 	/* Never block a payload on a peer that does not read. */
 	if (!rk_ring_try_claim(&bus, 1, &seq))
-		return -1;
+		return -RK_EAGAIN;
 	struct bus_msg *m = rk_ring_slot(&bus, seq);
 	m->len = (uint32_t)len;
 	rk_memcpy(m->data, msg, len);
@@ -58,12 +55,12 @@ static int api_send(const void *msg, size_t len)
 	return 0;
 }
 
-static int64_t api_recv(void *buf, size_t cap, uint64_t timeout_ns)
+int64_t rk_bus_recv(void *buf, size_t cap, uint64_t timeout_ns)
 {
-	struct payload_ctx *p = current_payload();
+	struct payload_ctx *p = current_ctx();
 	uint64_t first;
 	if (!p || rk_ring_wait(&p->inbox, &first, timeout_ns) == 0)
-		return -1;
+		return -RK_ETIMEDOUT;
 	const struct bus_msg *m = rk_ring_slot(&bus, first);
 	size_t n = RK_MIN(cap, (size_t)m->len);
 	if (buf)
@@ -81,16 +78,44 @@ static void detach_inbox(struct payload_ctx *p)
 	}
 }
 
+_Noreturn void rk_payload_exit(int64_t code)
+{
+	detach_inbox(current_ctx());
+	rk_fiber_exit(code);
+}
+
+/* ---- payloads on kernel fibers (platforms without user mode) ------- */
+
+static void api_puts(const char *s)
+{
+	rk_puts(s);
+}
+
+static uint64_t api_now(void)
+{
+	return hal_now_ns();
+}
+
+static int api_send(const void *msg, size_t len)
+{
+	return rk_bus_send(msg, len) == 0 ? 0 : -1;
+}
+
+static int64_t api_recv(void *buf, size_t cap, uint64_t timeout_ns)
+{
+	int64_t r = rk_bus_recv(buf, cap, timeout_ns);
+	return r < 0 ? -1 : r;
+}
+
 static void api_exit(int64_t code)
 {
-	detach_inbox(current_payload());
-	rk_fiber_exit(code);
+	rk_payload_exit(code);
 }
 
 static uint64_t api_self_id(void)
 {
-	struct payload_ctx *p = current_payload();
-	return p ? p->img.id : 0;
+	struct rk_payload *p = rk_payload_current();
+	return p ? p->id : 0;
 }
 
 static const struct rk_api api = {
@@ -109,19 +134,33 @@ static const struct rk_api api = {
 static void payload_fiber(void *arg)
 {
 	struct payload_ctx *p = arg;
+	struct rk_fiber *self = rk_fiber_current();
 
-	rk_fiber_current()->user = p;
+	self->user = p;
 	rk_ring_attach(&bus, &p->inbox);
+	if (hal_user_mode) {
+		/* Into the payload's own address space, deprivileged; it
+		 * comes back only through syscalls and faults (syscall.c). */
+		self->uspace = p->pub.us.as;
+		hal_uspace_switch(self->uspace, rk_fiber_kstack_top(self));
+		hal_user_enter(p->pub.us.entry_uva, p->pub.us.sp_uva,
+		               p->pub.us.api_uva, p->pub.us.exit_uva);
+	}
 	int64_t r = rk_npl_exec(&p->img, &api);
 	/* hal_payload_call puts the table's address in the result register
 	 * before the call: getting it back means the payload set no value
 	 * (the seed's bare `ret`).  It counts as success. */
 	if (r == (int64_t)(uintptr_t)&api) {
-		p->no_value = true;
+		p->pub.no_value = true;
 		r = 0;
 	}
-	detach_inbox(p);
-	rk_fiber_exit(r);
+	rk_payload_exit(r);
+}
+
+static void unload(struct payload_ctx *p)
+{
+	rk_uspace_free(&p->pub.us);
+	rk_npl_unload(&p->img);
 }
 
 enum rk_run_result rk_payload_run(const void *image, size_t len,
@@ -149,23 +188,40 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 			          name, rk_npl_strerror(err), diag.msg);
 		return RK_RUN_REFUSED;
 	}
+	p.pub.name = name;
+	p.pub.id = p.img.id;
 	rk_puts("[NPL] \xe2\x9c\x85 Verification PASSED");
 	rk_printf("[NPL] '%s': %llu-byte body for %s, payload id %016llx, "
 	          "key #%zu\n",
 	          name, (unsigned long long)p.img.hdr.body_size,
 	          rk_npl_arch_name(p.img.hdr.arch),
 	          (unsigned long long)p.img.id, p.img.key_index);
+	if (hal_user_mode && rk_uspace_build(&p.pub.us, &p.img) != 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory for its address "
+		          "space\n",
+		          name);
+		unload(&p);
+		return RK_RUN_FAILED;
+	}
 	rk_puts("[NPL] Executing payload...");
 	struct rk_fiber *f = rk_fiber_spawn(name, RK_PRIO_NORMAL, payload_fiber,
 	                                    &p, RK_STACK_DEFAULT, true);
 	if (!f) {
 		rk_printf("[NPL] \xe2\x9d\x8c '%s': no fiber for the payload\n",
 		          name);
-		rk_npl_unload(&p.img);
+		unload(&p);
 		return RK_RUN_FAILED;
 	}
 	int64_t r = rk_fiber_join(f);
-	rk_npl_unload(&p.img);
+	unload(&p);
+	if (p.pub.fault_status) {
+		/* Contained: the [TRAP] line was printed (syscall.c). */
+		if (result)
+			*result = p.pub.fault_status;
+		rk_printf("[NPL] \xe2\x9d\x8c Payload '%s' ended by a fault\n",
+		          name);
+		return RK_RUN_TRAPPED;
+	}
 	if (result)
 		*result = r;
 	if (r < 0) {
@@ -174,7 +230,7 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 		return RK_RUN_FAILED;
 	}
 	rk_puts("[NPL] \xe2\x9c\x85 Payload returned!");
-	if (p.no_value)
+	if (p.pub.no_value)
 		rk_printf("[NPL] '%s' returned no value\n", name);
 	else
 		rk_printf("[NPL] '%s' returned %lld\n", name, (long long)r);

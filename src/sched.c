@@ -106,6 +106,13 @@ static void reap(void)
 	}
 }
 
+/* Where traps from user mode may start on f's stack: just below the
+ * saved context hal_ctx_init carved from its top, which must survive. */
+void *rk_fiber_kstack_top(const struct rk_fiber *f)
+{
+	return (void *)((uintptr_t)f->ctx & ~(uintptr_t)15);
+}
+
 static void switch_to(struct rk_fiber *next, hal_irq_state_t irq)
 {
 	struct rk_fiber *prev = cpu0.current;
@@ -119,6 +126,11 @@ static void switch_to(struct rk_fiber *next, hal_irq_state_t irq)
 	cpu0.start_irq = irq;
 	if (next)
 		next->switches++;
+	/* A payload's address space and the kernel stack its traps land
+	 * on; a kernel fiber gets the kernel's own tables. */
+	if (hal_user_mode && ((prev && prev->uspace) || (next && next->uspace)))
+		hal_uspace_switch(next ? next->uspace : NULL,
+		                  next ? rk_fiber_kstack_top(next) : NULL);
 	rk_trace_emit(RK_TR_SWITCH, prev ? prev - fibers : RK_TRACE_IDLE,
 	              next ? next - fibers : RK_TRACE_IDLE,
 	              prev ? prev->state : 0);
@@ -282,6 +294,16 @@ struct rk_fiber *rk_fiber_by_guard(uintptr_t addr, size_t guard_size)
 			return &fibers[i];
 	}
 	return NULL;
+}
+
+bool rk_sched_should_yield(void)
+{
+	struct rk_fiber *cur = cpu0.current;
+	hal_irq_state_t s = hal_irq_save();
+	bool yes = cur && cpu0.bitmap &&
+	           31u - (unsigned)__builtin_clz(cpu0.bitmap) >= cur->prio;
+	hal_irq_restore(s);
+	return yes;
 }
 
 void rk_yield(void)

@@ -96,6 +96,70 @@ void hal_exec_free(void *p, size_t size);
  * without a value returns exactly that (the core reports "no value"). */
 int64_t hal_payload_call(rk_payload_entry_t entry, const struct rk_api *api);
 
+/* ---- user mode: payloads isolated (docs/isolation.md) --------------- */
+/* Every payload gets an address space of its own: the kernel's mappings,
+ * which user mode cannot touch (supervisor-only; SMEP/SMAP, PAN, SUM
+ * clear), plus user pages in one 1 GiB slot at RK_USER_BASE that the core
+ * lays out (src/uspace.c).  The slot is the same on every arch: 128 GiB,
+ * above every kernel identity map, inside every VA width we use. */
+#define RK_USER_BASE 0x2000000000ull
+#define RK_USER_SIZE 0x40000000ull
+
+/* True where payloads run in user mode; false keeps them on kernel fibers
+ * (a platform whose isolation has not landed yet). */
+extern const bool hal_user_mode;
+
+enum hal_uprot {
+	HAL_UPROT_R,  /* user read, never write or execute */
+	HAL_UPROT_RW, /* user read and write, never execute */
+	HAL_UPROT_RX, /* user read and execute, never write */
+};
+struct hal_uspace;
+/* A new address space: the kernel's mappings (supervisor only) and an
+ * empty user slot.  NULL when no memory is left. */
+struct hal_uspace *hal_uspace_create(void);
+/* Maps the kernel pages [kva, kva + len) (page aligned, the kernel keeps
+ * owning them) at user address uva, inside the user slot.  0, or -1 when
+ * uva/len are outside the slot or unaligned, or no page table can be
+ * had.  Used before the space first runs. */
+int hal_uspace_map(struct hal_uspace *as, uintptr_t uva, const void *kva,
+                   size_t len, enum hal_uprot prot);
+/* Frees the page tables (not the mapped pages).  Never the active one. */
+void hal_uspace_destroy(struct hal_uspace *as);
+/* The scheduler calls this before it switches to a fiber: as is the
+ * fiber's address space (NULL: a kernel fiber, which gets the kernel's
+ * own tables, so a space can be destroyed once its fiber is gone),
+ * kstack_top the top of its kernel stack, where traps from user mode must
+ * land (TSS.rsp0, SP_EL1, the trap stack pointer); it lies below the
+ * fiber's saved context, which must survive.  Uses ASIDs/PCIDs where the arch
+ * has them, or flushes the TLB. */
+void hal_uspace_switch(struct hal_uspace *as, void *kstack_top);
+/* Drops from the current fiber to user mode in the active address
+ * space: pc, sp, arg in the first argument register AND in the result
+ * register (so an entry that returns no value returns arg), ret in the
+ * link register (x86_64: pushed, so sp must leave 8 bytes for it below
+ * the value given).  Interrupts are enabled in user mode.  Never
+ * returns: the platform calls rk_syscall for a syscall, rk_user_fault
+ * for a fault, and rk_user_return before it resumes user mode after any
+ * interrupt. */
+_Noreturn void hal_user_enter(uintptr_t pc, uintptr_t sp, uintptr_t arg,
+                              uintptr_t ret);
+/* Copies between kernel memory and the active user space, with user
+ * access opened only for the copy (stac/clac, PSTATE.PAN, sstatus.SUM).
+ * The core has checked that the range lies in the payload's own
+ * mappings (src/syscall.c), so these cannot fault. */
+void hal_user_copy_in(void *dst, uintptr_t usrc, size_t len);
+void hal_user_copy_out(uintptr_t udst, const void *src, size_t len);
+/* The user-mode stubs: one page (or less) of position-independent code
+ * [hal_ustub_start, hal_ustub_end), page aligned, that the core maps into
+ * every payload, and the table of where in it each struct rk_api member
+ * and the return trampoline (hal_ustub_exit: SYS_EXIT with the result
+ * register) are, as kernel addresses; the core relocates them to where it
+ * maps the page. */
+extern const char hal_ustub_start[], hal_ustub_end[];
+extern const struct rk_api hal_ustub_api;
+extern const char hal_ustub_exit[];
+
 /* ---- misc --------------------------------------------------------- */
 /* 16 bytes of boot-time randomness for the SipHash ID key (best effort
  * natively: counters and timers; getrandom on the sim). */
@@ -106,5 +170,19 @@ _Noreturn void hal_exit(int status);
 /* ---- called by the platform, implemented by the core -------------------- */
 /* The one-shot timer armed by hal_timer_arm() has expired. */
 void rk_timer_isr(void);
+/* A syscall from user mode (include/rumpk/syscall.h), called on the
+ * fiber's kernel stack with interrupts enabled; its value goes into the
+ * result register.  RK_SYS_EXIT does not return. */
+int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                   uint64_t a3, uint64_t a4, uint64_t a5);
+/* A fault in user mode: what (the CPU's name for it), the pc and the
+ * faulting address (0 when none).  Called on the fiber's kernel stack
+ * with interrupts enabled; ends the payload, never returns. */
+_Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr);
+/* The platform is about to resume user mode after an interrupt taken
+ * there (the timer's, a device's): the core may switch to another fiber
+ * first (preemption) or end the payload (its CPU budget).  Interrupts
+ * enabled. */
+void rk_user_return(void);
 
 #endif

@@ -57,6 +57,9 @@ struct rk_fiber {
 	int64_t exit_code;
 	uint64_t switches; /* times it was switched in */
 	void *user;        /* owner's context (the payload runner) */
+	/* The payload's address space (hal.h user mode), NULL for kernel
+	 * fibers; the scheduler loads it when the fiber runs. */
+	struct hal_uspace *uspace;
 };
 
 /* Called once by rk_kmain before any other scheduler call. */
@@ -72,6 +75,9 @@ _Noreturn void rk_fiber_exit(int64_t code);
 /* Waits for a joinable fiber to exit and frees it; returns its code. */
 int64_t rk_fiber_join(struct rk_fiber *f);
 struct rk_fiber *rk_fiber_current(void); /* NULL outside fibers */
+/* The top of f's kernel stack for traps from user mode (below its saved
+ * context). */
+void *rk_fiber_kstack_top(const struct rk_fiber *f);
 /* The fiber whose stack guard contains addr, or NULL (trap reports). */
 struct rk_fiber *rk_fiber_by_guard(uintptr_t addr, size_t guard_size);
 
@@ -81,6 +87,8 @@ void rk_sched_hold(void);
 void rk_sched_release(void);
 
 void rk_yield(void);
+/* Is a fiber of the current one's priority or higher waiting to run? */
+bool rk_sched_should_yield(void);
 void rk_sleep_ns(uint64_t ns);
 
 void rk_waitq_init(struct rk_waitq *q);

@@ -1,0 +1,51 @@
+/*
+ * syscall.h - the numbered system calls a payload in user mode makes
+ * (docs/syscalls.md).  Payloads do not call these by hand: the struct
+ * rk_api they receive holds user-mode stubs that do (api.h).  This header
+ * is self-contained, for the stubs and for tools.
+ *
+ * Calling convention (the result is one signed 64-bit register; a
+ * negative value is -RK_E*):
+ *   x86_64   `syscall`: number in rax, arguments rdi rsi rdx r10 r8 r9,
+ *            result in rax; rcx and r11 are clobbered (the CPU uses them)
+ *   aarch64  `svc #0`: number in x8, arguments x0..x5, result in x0
+ *   riscv64  `ecall`: number in a7, arguments a0..a5, result in a0
+ * Numbers are never reused; an unknown number returns -RK_ENOSYS.
+ */
+#ifndef RUMPK_SYSCALL_H
+#define RUMPK_SYSCALL_H
+
+/* Ends the calling payload with code (as if its entry returned it). */
+#define RK_SYS_EXIT 0
+/* (const char *s, size_t len): writes len bytes and a newline to the
+ * console; 0, -RK_EFAULT, -RK_EINVAL (len over RK_SYS_PUTS_MAX). */
+#define RK_SYS_PUTS 1
+/* Lets other fibers of the same or higher priority run; 0. */
+#define RK_SYS_YIELD 2
+/* (uint64_t ns): sleeps at least ns; 0. */
+#define RK_SYS_SLEEP 3
+/* Monotonic nanoseconds since boot. */
+#define RK_SYS_NOW 4
+/* (const void *msg, size_t len): one message onto the payload bus; 0,
+ * -RK_EINVAL (len over RK_API_MSG_MAX), -RK_EAGAIN (bus full),
+ * -RK_EFAULT. */
+#define RK_SYS_SEND 5
+/* (void *buf, size_t cap, uint64_t timeout_ns): the next bus message,
+ * at most cap bytes of it copied; its full length, -RK_ETIMEDOUT,
+ * -RK_EFAULT. */
+#define RK_SYS_RECV 6
+/* This payload's SipHash ID. */
+#define RK_SYS_SELF_ID 7
+#define RK_SYS_COUNT   8
+
+#define RK_SYS_PUTS_MAX 4096
+
+/* Error numbers, returned negated (the values Linux uses, so strace-like
+ * tools and people read them without a table). */
+#define RK_EAGAIN    11
+#define RK_EFAULT    14
+#define RK_EINVAL    22
+#define RK_ENOSYS    38
+#define RK_ETIMEDOUT 110
+
+#endif

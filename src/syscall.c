@@ -1,0 +1,151 @@
+/*
+ * syscall.c - the kernel side of the boundary: the one syscall table and
+ * dispatcher (include/rumpk/syscall.h, docs/syscalls.md), faults in user
+ * mode, and the return to user mode after an interrupt.
+ *
+ * A payload is hostile until proven otherwise, signature or not: every
+ * pointer and length it passes is checked against its own mappings
+ * (rk_uspace_range, which no sum can wrap) before a byte moves, and
+ * moves only through the HAL's copy routines, which open user access
+ * for the copy alone.  Bad arguments are an error return, never a fault
+ * in the kernel; an unknown number is -RK_ENOSYS.
+ */
+#include <rumpk/hal.h>
+#include <rumpk/klib.h>
+#include <rumpk/sched.h>
+#include <rumpk/status.h>
+#include <rumpk/syscall.h>
+
+#include "core.h"
+
+/* Console output is copied in and written in chunks this size. */
+#define PUTS_CHUNK 128
+
+static int64_t sys_puts(const struct rk_payload *p, uint64_t s, uint64_t len)
+{
+	char buf[PUTS_CHUNK];
+
+	if (len > RK_SYS_PUTS_MAX)
+		return -RK_EINVAL;
+	if (!rk_uspace_range(&p->us, s, len, false))
+		return -RK_EFAULT;
+	for (uint64_t done = 0; done < len;) {
+		size_t n = (size_t)RK_MIN(len - done, (uint64_t)sizeof(buf));
+		hal_user_copy_in(buf, (uintptr_t)(s + done), n);
+		for (size_t i = 0; i < n; i++)
+			hal_console_putc(buf[i]);
+		done += n;
+	}
+	hal_console_putc('\n');
+	return 0;
+}
+
+static int64_t sys_send(const struct rk_payload *p, uint64_t msg, uint64_t len)
+{
+	uint8_t buf[RK_API_MSG_MAX];
+
+	if (len > RK_API_MSG_MAX)
+		return -RK_EINVAL;
+	if (!rk_uspace_range(&p->us, msg, len, false))
+		return -RK_EFAULT;
+	hal_user_copy_in(buf, (uintptr_t)msg, (size_t)len);
+	return rk_bus_send(buf, (size_t)len);
+}
+
+static int64_t sys_recv(const struct rk_payload *p, uint64_t ubuf, uint64_t cap,
+                        uint64_t timeout_ns)
+{
+	uint8_t buf[RK_API_MSG_MAX];
+
+	/* Only what a message can fill must be writable. */
+	uint64_t n = RK_MIN(cap, (uint64_t)RK_API_MSG_MAX);
+	if (!rk_uspace_range(&p->us, ubuf, n, true))
+		return -RK_EFAULT;
+	int64_t len = rk_bus_recv(buf, (size_t)n, timeout_ns);
+	if (len >= 0)
+		hal_user_copy_out((uintptr_t)ubuf, buf,
+		                  (size_t)RK_MIN((uint64_t)len, n));
+	return len;
+}
+
+static _Noreturn void sys_exit(struct rk_payload *p, uint64_t code)
+{
+	/* hal_user_enter put the table's address in the result register:
+	 * an entry that returns it set no value (the seed's bare `ret`). */
+	if (code == p->us.api_uva) {
+		p->no_value = true;
+		code = 0;
+	}
+	rk_payload_exit((int64_t)code);
+}
+
+int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct rk_payload *p = rk_payload_current();
+
+	(void)a3;
+	(void)a4;
+	(void)a5;
+	if (!p || !p->us.as)
+		rk_panic("syscall %llu from a fiber without a payload",
+		         (unsigned long long)nr);
+	switch (nr) {
+	case RK_SYS_EXIT:
+		sys_exit(p, a0);
+	case RK_SYS_PUTS:
+		return sys_puts(p, a0, a1);
+	case RK_SYS_YIELD:
+		rk_yield();
+		return 0;
+	case RK_SYS_SLEEP:
+		rk_sleep_ns(a0);
+		return 0;
+	case RK_SYS_NOW:
+		return (int64_t)hal_now_ns();
+	case RK_SYS_SEND:
+		return sys_send(p, a0, a1);
+	case RK_SYS_RECV:
+		return sys_recv(p, a0, a1, a2);
+	case RK_SYS_SELF_ID:
+		return (int64_t)p->id;
+	default:
+		return -RK_ENOSYS;
+	}
+}
+
+_Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
+{
+	struct rk_payload *p = rk_payload_current();
+
+	if (!p)
+		rk_panic("a user-mode fault (%s at pc 0x%llx) with no payload",
+		         what, (unsigned long long)pc);
+	/* The same words as a kernel stack overflow, so a report reads the
+	 * same whichever side of the boundary the stack was on. */
+	if (rk_uspace_in_guard(&p->us, addr)) {
+		rk_printf("\n[PANIC] stack overflow in fiber '%s': fault at "
+		          "0x%llx in its guard page, pc 0x%llx (payload "
+		          "contained)\n",
+		          p->name, (unsigned long long)addr,
+		          (unsigned long long)pc);
+		p->fault_status = RK_EXIT_STACK;
+	} else {
+		rk_printf("\n[TRAP] %s in payload '%s' at pc=0x%llx "
+		          "addr=0x%llx (payload contained)\n",
+		          what, p->name, (unsigned long long)pc,
+		          (unsigned long long)addr);
+		p->fault_status = RK_EXIT_TRAP;
+	}
+	rk_payload_exit(-1);
+}
+
+void rk_user_return(void)
+{
+	/* Preemption and CPU budgets hook in here (docs/isolation.md); an
+	 * interrupt from user mode already let the fibers it woke run at
+	 * their next switch. */
+	struct rk_payload *p = rk_payload_current();
+	if (p && p->us.as && rk_sched_should_yield())
+		rk_yield();
+}
