@@ -14,7 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RK_API_VERSION 1u
+/* 2: where the platform runs payloads in user mode (docs/isolation.md),
+ * the table and the functions it points to live in the payload's own
+ * address space: a read-only page and user-mode stubs that make system
+ * calls (docs/syscalls.md).  Same members, same meanings as 1. */
+#define RK_API_VERSION 2u
 
 struct rk_api {
 	uint32_t abi_version;
