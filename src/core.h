@@ -86,6 +86,11 @@ struct rk_payload {
 struct rk_payload *rk_payload_current(void);
 /* Ends the current payload's fiber with code, detached from the bus. */
 _Noreturn void rk_payload_exit(int64_t code);
+/* Every payload's CPU budget (0: none); budget_ms= on the command line.
+ * The default ends a spinning payload within seconds, so no run hangs. */
+#define RK_USER_BUDGET_DEFAULT_NS (10ull * 1000 * 1000 * 1000)
+void rk_user_set_budget(uint64_t ns);
+
 /* The payload bus, with kernel buffers (payload.c): 0 or -RK_E*; the
  * message's length or -RK_ETIMEDOUT. */
 int rk_bus_send(const void *msg, size_t len);

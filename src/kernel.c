@@ -262,6 +262,26 @@ static int build_keyring(const struct rk_boot *boot, struct rk_npl_policy *pol)
 	return RK_EXIT_OK;
 }
 
+/* How payloads in user mode run: `budget_ms=N`, each payload's CPU
+ * budget in milliseconds (0: none; docs/isolation.md). */
+static int user_options(const char *cmdline)
+{
+	const char *v;
+	size_t n;
+	uint64_t ms;
+
+	if (!rk_cmdline_word(cmdline, "budget_ms", &v, &n))
+		return RK_EXIT_OK;
+	if (rk_parse_u64(v, n, &ms) != 0 || ms > 86400000) {
+		rk_printf("[BOOT] budget_ms=%.*s: expected milliseconds from 0 "
+		          "(no budget) to 86400000\n",
+		          (int)n, v);
+		return RK_EXIT_USAGE;
+	}
+	rk_user_set_budget(ms * 1000000);
+	return RK_EXIT_OK;
+}
+
 int rk_kmain(const struct rk_boot *boot)
 {
 	static struct kmain_ctx k;
@@ -295,7 +315,10 @@ int rk_kmain(const struct rk_boot *boot)
 
 	rk_memset(&k, 0, sizeof(k));
 	k.boot = boot;
-	int kst = build_keyring(boot, &k.pol);
+	int kst = user_options(boot->cmdline);
+	if (kst != RK_EXIT_OK)
+		return kst;
+	kst = build_keyring(boot, &k.pol);
 	if (kst != RK_EXIT_OK)
 		return kst;
 	k.pol.arch = RK_ARCH_SELF;

@@ -31,6 +31,10 @@ struct rk_cpu {
 	unsigned live;             /* spawned and not yet exited */
 	uint64_t spawned;          /* counter for fiber IDs */
 	uint64_t switches, idles;
+	/* User mode is preemptible: the end of the running payload's time
+	 * slice (UINT64_MAX: none), and whether it passed. */
+	uint64_t slice_end;
+	bool preempt;
 };
 
 static struct rk_cpu cpu0;
@@ -42,6 +46,7 @@ void rk_sched_init(void)
 	for (unsigned p = 0; p < RK_PRIO_COUNT; p++)
 		rk_list_init(&cpu0.runq[p]);
 	rk_list_init(&cpu0.sleepers);
+	cpu0.slice_end = UINT64_MAX;
 	rk_memset(fibers, 0, sizeof(fibers));
 	cpu0.boot_ctx = hal_ctx_boot();
 }
@@ -106,6 +111,20 @@ static void reap(void)
 	}
 }
 
+/* The one-shot timer serves the first sleeper and the time slice of a
+ * payload in user mode, whichever comes first. */
+static void arm_timer(void)
+{
+	uint64_t t = cpu0.slice_end;
+	if (!rk_list_empty(&cpu0.sleepers)) {
+		uint64_t w = RK_CONTAINER_OF(cpu0.sleepers.next,
+		                             struct rk_fiber, sleeplink)
+		                 ->wake_at;
+		t = RK_MIN(t, w);
+	}
+	hal_timer_arm(t);
+}
+
 /* Where traps from user mode may start on f's stack: just below the
  * saved context hal_ctx_init carved from its top, which must survive. */
 void *rk_fiber_kstack_top(const struct rk_fiber *f)
@@ -127,10 +146,23 @@ static void switch_to(struct rk_fiber *next, hal_irq_state_t irq)
 	if (next)
 		next->switches++;
 	/* A payload's address space and the kernel stack its traps land
-	 * on; a kernel fiber gets the kernel's own tables. */
-	if (hal_user_mode && ((prev && prev->uspace) || (next && next->uspace)))
+	 * on; a kernel fiber gets the kernel's own tables.  A payload's
+	 * CPU time is counted (its budget) and it gets a fresh slice. */
+	if (hal_user_mode &&
+	    ((prev && prev->uspace) || (next && next->uspace))) {
+		uint64_t now = hal_now_ns();
+		if (prev && prev->uspace)
+			prev->cpu_ns += now - prev->ran_since;
+		cpu0.preempt = false;
+		cpu0.slice_end = UINT64_MAX;
+		if (next && next->uspace) {
+			next->ran_since = now;
+			cpu0.slice_end = now + RK_USER_SLICE_NS;
+		}
+		arm_timer();
 		hal_uspace_switch(next ? next->uspace : NULL,
 		                  next ? rk_fiber_kstack_top(next) : NULL);
+	}
 	rk_trace_emit(RK_TR_SWITCH, prev ? prev - fibers : RK_TRACE_IDLE,
 	              next ? next - fibers : RK_TRACE_IDLE,
 	              prev ? prev->state : 0);
@@ -149,7 +181,7 @@ static void sleep_insert(struct rk_fiber *f)
 		pos = pos->next;
 	rk_list_insert_before(pos, &f->sleeplink);
 	if (cpu0.sleepers.next == &f->sleeplink)
-		hal_timer_arm(f->wake_at);
+		arm_timer();
 }
 
 static void make_runnable(struct rk_fiber *f)
@@ -170,14 +202,16 @@ static void wake_expired(uint64_t now)
 	while (!rk_list_empty(&cpu0.sleepers)) {
 		struct rk_fiber *f = RK_CONTAINER_OF(
 		    cpu0.sleepers.next, struct rk_fiber, sleeplink);
-		if (f->wake_at > now) {
-			hal_timer_arm(f->wake_at);
-			return;
-		}
+		if (f->wake_at > now)
+			break;
 		f->timed_out = f->waitq != NULL;
 		make_runnable(f);
 	}
-	hal_timer_arm(UINT64_MAX);
+	if (now >= cpu0.slice_end) {
+		cpu0.slice_end = UINT64_MAX;
+		cpu0.preempt = true;
+	}
+	arm_timer();
 }
 
 void rk_timer_isr(void)
@@ -302,8 +336,25 @@ bool rk_sched_should_yield(void)
 	hal_irq_state_t s = hal_irq_save();
 	bool yes = cur && cpu0.bitmap &&
 	           31u - (unsigned)__builtin_clz(cpu0.bitmap) >= cur->prio;
+	if (cpu0.preempt) {
+		/* The slice is over: to the back of the line, even when
+		 * nobody waits (then a new slice starts at once). */
+		yes = true;
+		cpu0.preempt = false;
+		if (cur && cur->uspace)
+			cpu0.slice_end = hal_now_ns() + RK_USER_SLICE_NS;
+		arm_timer();
+	}
 	hal_irq_restore(s);
 	return yes;
+}
+
+uint64_t rk_fiber_cpu_ns(const struct rk_fiber *f)
+{
+	uint64_t t = f->cpu_ns;
+	if (f == cpu0.current && f->uspace)
+		t += hal_now_ns() - f->ran_since;
+	return t;
 }
 
 void rk_yield(void)

@@ -90,28 +90,42 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	if (!p || !p->us.as)
 		rk_panic("syscall %llu from a fiber without a payload",
 		         (unsigned long long)nr);
+	int64_t r;
 	switch (nr) {
 	case RK_SYS_EXIT:
 		sys_exit(p, a0);
 	case RK_SYS_PUTS:
-		return sys_puts(p, a0, a1);
+		r = sys_puts(p, a0, a1);
+		break;
 	case RK_SYS_YIELD:
 		rk_yield();
-		return 0;
+		r = 0;
+		break;
 	case RK_SYS_SLEEP:
 		rk_sleep_ns(a0);
-		return 0;
+		r = 0;
+		break;
 	case RK_SYS_NOW:
-		return (int64_t)hal_now_ns();
+		r = (int64_t)hal_now_ns();
+		break;
 	case RK_SYS_SEND:
-		return sys_send(p, a0, a1);
+		r = sys_send(p, a0, a1);
+		break;
 	case RK_SYS_RECV:
-		return sys_recv(p, a0, a1, a2);
+		r = sys_recv(p, a0, a1, a2);
+		break;
 	case RK_SYS_SELF_ID:
-		return (int64_t)p->id;
+		r = (int64_t)p->id;
+		break;
 	default:
-		return -RK_ENOSYS;
+		r = -RK_ENOSYS;
+		break;
 	}
+	/* A payload that loops on syscalls is preempted and held to its
+	 * budget on the way back, as one that loops without them is at
+	 * the timer's interrupt. */
+	rk_user_return();
+	return r;
 }
 
 _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
@@ -140,12 +154,32 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 	rk_payload_exit(-1);
 }
 
+static uint64_t budget_ns = RK_USER_BUDGET_DEFAULT_NS;
+
+void rk_user_set_budget(uint64_t ns)
+{
+	budget_ns = ns;
+}
+
 void rk_user_return(void)
 {
-	/* Preemption and CPU budgets hook in here (docs/isolation.md); an
-	 * interrupt from user mode already let the fibers it woke run at
-	 * their next switch. */
 	struct rk_payload *p = rk_payload_current();
-	if (p && p->us.as && rk_sched_should_yield())
+	if (!p || !p->us.as)
+		return;
+	/* The budget first: a payload that used it up is ended like a
+	 * fault, with nothing more run for it. */
+	uint64_t used = rk_fiber_cpu_ns(rk_fiber_current());
+	if (budget_ns && used > budget_ns) {
+		rk_printf(
+		    "\n[TRAP] CPU budget used up in payload '%s': %llu ms "
+		    "of %llu (budget_ms= on the command line) (payload "
+		    "contained)\n",
+		    p->name, (unsigned long long)(used / 1000000),
+		    (unsigned long long)(budget_ns / 1000000));
+		p->fault_status = RK_EXIT_TRAP;
+		rk_payload_exit(-1);
+	}
+	/* Preemption: another fiber waits, or the slice is over. */
+	if (rk_sched_should_yield())
 		rk_yield();
 }

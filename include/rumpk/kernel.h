@@ -59,7 +59,9 @@ struct rk_boot {
 	 *   trace=buffer       keep them in memory, print when full and at
 	 *                      the end (cheaper under heavy I/O)
 	 *   images=NAME:SIZE,...   the files the initrd holds, in order:
-	 *                      cut it there, name each image by its file */
+	 *                      cut it there, name each image by its file
+	 *   budget_ms=N        each payload's CPU budget in user mode
+	 *                      (default 10000; 0: none) */
 	const char *cmdline;
 };
 

@@ -60,6 +60,8 @@ struct rk_fiber {
 	/* The payload's address space (hal.h user mode), NULL for kernel
 	 * fibers; the scheduler loads it when the fiber runs. */
 	struct hal_uspace *uspace;
+	uint64_t cpu_ns;    /* CPU time so far, for payloads (budgets) */
+	uint64_t ran_since; /* when it was last switched in */
 };
 
 /* Called once by rk_kmain before any other scheduler call. */
@@ -87,8 +89,14 @@ void rk_sched_hold(void);
 void rk_sched_release(void);
 
 void rk_yield(void);
-/* Is a fiber of the current one's priority or higher waiting to run? */
+/* Should the current fiber give up the CPU now: a fiber of its priority
+ * or higher waits, or (a payload in user mode) its time slice is over? */
 bool rk_sched_should_yield(void);
+/* A payload in user mode may run this long before the timer takes the
+ * CPU back at its next interrupt (docs/isolation.md). */
+#define RK_USER_SLICE_NS (10ull * 1000 * 1000)
+/* The CPU time a payload's fiber has used so far. */
+uint64_t rk_fiber_cpu_ns(const struct rk_fiber *f);
 void rk_sleep_ns(uint64_t ns);
 
 void rk_waitq_init(struct rk_waitq *q);
