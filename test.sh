@@ -143,7 +143,7 @@ for arch in x86_64 aarch64 riscv64; do
 	step "$arch: own key via run.sh qemu --key-pub" user_key_boot "$arch"
 done
 
-# ---- visualizer (issue 6): a trace recorded from QEMU, replayed --------
+# ---- visualizer: a trace recorded from QEMU, replayed ------------------
 # The riscv64 kernel receives 6000 bytes under the governor with
 # trace=buffer; rumpk-sim --viz-replay draws it headless and the checker
 # finds the kernel's lines and the War band in the picture.
@@ -180,7 +180,7 @@ step "cppcheck over the core" \
 	--enable=warning,portability --suppress=missingIncludeSystem \
 	-I include src
 
-# ---- hardening (issue 8, docs/hardening.md) ----------------------------
+# ---- hardening (docs/hardening.md) -------------------------------------
 # The libFuzzer harnesses and the TSan ring test run inside build-clang's
 # and build-gcc's meson tests above (suites fuzz and unit).  Here: every
 # host test and the simulator demo under ASan+UBSan (clang; the long

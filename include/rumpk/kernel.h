@@ -69,10 +69,4 @@ struct rk_boot {
  * status (docs/exit-status.md) for the platform to hand to hal_exit. */
 int rk_kmain(const struct rk_boot *boot);
 
-/* Only while tests/fuzz/fuzz_npl.c takes the compiled-in keyring from
- * this header: the core's own declaration is in src/core.h, where the
- * harness should take it from. */
-extern const uint8_t rk_trusted_keys[][32];
-extern const size_t rk_trusted_key_count;
-
 #endif
