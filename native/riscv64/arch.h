@@ -35,13 +35,15 @@
 	                 : "memory")
 
 #define SSTATUS_SIE (1ul << 1)
+#define SSTATUS_SPP (1ul << 8)
+#define SSTATUS_SUM (1ul << 18)
 #define SIE_STIE    (1ul << 5)
 #define SIE_SEIE    (1ul << 9)
 #define SCAUSE_IRQ  (1ul << 63)
 #define IRQ_S_TIMER 5u
 #define IRQ_S_EXT   9u
 
-/* The register frame trap.S saves: x[0..31] (x[0] unused, x[2] is the
+/* The register frame vectors.S saves: x[0..31] (x[0] unused, x[2] is the
  * interrupted sp), then the trap CSRs. */
 struct rv_frame {
 	unsigned long x[32];
@@ -110,8 +112,10 @@ void rv_trap(struct rv_frame *f);
 
 /* mmu.c: Sv39 on with an identity map (RAM RW, devices, the kernel's
  * sections); the page allocator must already hold RAM.  Is addr in an
- * unmapped page of RAM (a stack guard page)? */
+ * unmapped page of RAM (a stack guard page)?  Where traps from U-mode
+ * land (hal_uspace_switch sets it). */
 void rv_mmu_init(const struct rk_mem_range *ram, unsigned nram);
 bool rv_guard_page_of(uintptr_t addr);
+extern uintptr_t rv_user_kstack;
 
 #endif

@@ -30,6 +30,19 @@ _start:
 rv_entry:
 	csrw	sie, zero
 	csrci	sstatus, 2		/* SIE off */
+	/* FS and VS Off: payloads and kernel are integer-only, and no FP or
+	 * vector register can carry anything between payloads: such an
+	 * instruction is illegal (privileged spec, "Extension Context Status
+	 * in mstatus").  SUM and MXR clear: S-mode loads and stores fault on
+	 * user pages (spec, "Memory Privilege in sstatus"); hal_user_copy_*
+	 * set SUM for the copy alone.  No counter enabled for U-mode: cycle,
+	 * time and instret reads there are illegal instructions (spec,
+	 * "Counter-Enable Register (scounteren)"); OpenSBI (v1.1 on QEMU)
+	 * takes that trap and answers a time read itself, which is
+	 * harmless: payloads have RK_SYS_NOW anyway. */
+	li	t0, (3 << 13) | (3 << 9) | (1 << 18) | (1 << 19)
+	csrc	sstatus, t0
+	csrw	scounteren, zero
 	lla	t0, rv_trap_stack_top
 	csrw	sscratch, t0
 	lla	t0, rv_trap_vector

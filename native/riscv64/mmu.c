@@ -12,6 +12,14 @@
  * holds no RAM is mapped RW as device space (UART, PLIC, exit device).
  * Payload memory is handed out RW and sealed RX (2 MiB pages are split
  * into 4 KiB ones on demand); fiber stacks get an unmapped guard page.
+ * RAM is never mapped with 1 GiB pages, so no root entry changes after
+ * boot and a payload's root can share the kernel's lower tables.
+ *
+ * User mode (hal.h): each payload's address space is a root of its own
+ * holding copies of the kernel's root entries (shared lower tables,
+ * supervisor only) and, at index 128 (RK_USER_BASE), a private tree of
+ * 4 KiB user pages.  Spaces are told apart by ASID where the hart has
+ * them, else the user slot is flushed at each switch.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -28,6 +36,7 @@
 #define PTE_R    (1ul << 1)
 #define PTE_W    (1ul << 2)
 #define PTE_X    (1ul << 3)
+#define PTE_U    (1ul << 4)
 #define PTE_G    (1ul << 5)
 #define PTE_A    (1ul << 6)
 #define PTE_D    (1ul << 7)
@@ -40,8 +49,14 @@
 
 /* ---- Sv39 -------------------------------------------------------- */
 
+#define SATP_SV39       (8ul << 60)
+#define SATP_ASID_SHIFT 44
+#define SATP_ASID_MASK  (0xfffful << SATP_ASID_SHIFT)
+
 static uint64_t root[512] __attribute__((aligned(4096)));
 static bool mmu_on;
+static uint64_t kernel_satp;   /* Sv39, the kernel's root, ASID 0 */
+static unsigned long max_asid; /* 0: the hart has no ASIDs */
 
 static uint64_t *table_of(uint64_t pte)
 {
@@ -63,12 +78,12 @@ static unsigned vpn(uint64_t va, unsigned level)
 	return (unsigned)(va >> (12 + 9 * level)) & 511u;
 }
 
-/* Map one page of 4 KiB (level 0), 2 MiB (1) or 1 GiB (2), splitting a
- * larger leaf on the way when needed (it keeps its flags elsewhere).
- * -1 when no page table could be had. */
-static int map_one(uint64_t va, unsigned level, uint64_t flags)
+/* Map one page of 4 KiB (level 0), 2 MiB (1) or 1 GiB (2) at va to pa
+ * in the tree under t, splitting a larger leaf on the way when needed
+ * (it keeps its flags elsewhere).  -1 when no page table could be had. */
+static int map_one(uint64_t *t, uint64_t va, uint64_t pa, unsigned level,
+                   uint64_t flags)
 {
-	uint64_t *t = root;
 	for (unsigned l = 2; l > level; l--) {
 		uint64_t *e = &t[vpn(va, l)];
 		if (!(*e & PTE_V) || (*e & PTE_LEAF)) {
@@ -88,21 +103,22 @@ static int map_one(uint64_t va, unsigned level, uint64_t flags)
 		}
 		t = table_of(*e);
 	}
-	t[vpn(va, level)] =
-	    flags ? ((va >> 12) << 10 | flags) : 0; /* identity */
+	t[vpn(va, level)] = flags ? ((pa >> 12) << 10 | flags) : 0;
 	return 0;
 }
 
-static int map_range(uint64_t base, uint64_t end, uint64_t flags, bool large)
+/* Identity-maps [base, end) in the kernel's tree with pages of at most
+ * level max (0: 4 KiB, 1: 2 MiB, 2: 1 GiB). */
+static int map_range(uint64_t base, uint64_t end, uint64_t flags, unsigned max)
 {
 	uint64_t va = base & ~(PAGE - 1);
 	while (va < end) {
 		unsigned level = 0;
-		if (large && (va & (GIGA - 1)) == 0 && end - va >= GIGA)
+		if (max >= 2 && (va & (GIGA - 1)) == 0 && end - va >= GIGA)
 			level = 2;
-		else if (large && (va & (MEGA - 1)) == 0 && end - va >= MEGA)
+		else if (max >= 1 && (va & (MEGA - 1)) == 0 && end - va >= MEGA)
 			level = 1;
-		if (map_one(va, level, flags) != 0)
+		if (map_one(root, va, va, level, flags) != 0)
 			return -1;
 		va += 1ul << (12 + 9 * level);
 	}
@@ -124,7 +140,7 @@ int rk_arch_protect(uintptr_t va, size_t len, enum rk_prot prot)
 	};
 	if ((va | len) & (PAGE - 1) || (unsigned)prot > RK_PROT_RX)
 		return -1;
-	int r = map_range(va, va + len, flags[prot], false);
+	int r = map_range(va, va + len, flags[prot], 0);
 	if (mmu_on)
 		tlb_flush();
 	return r;
@@ -140,9 +156,9 @@ void rk_arch_icache_sync(const void *p, size_t len)
 }
 
 /* Boot mappings cannot fail quietly: without them nothing runs. */
-static void boot_map(uint64_t base, uint64_t end, uint64_t flags, bool large)
+static void boot_map(uint64_t base, uint64_t end, uint64_t flags, unsigned max)
 {
-	if (map_range(base, end, flags, large) != 0)
+	if (map_range(base, end, flags, max) != 0)
 		rk_panic("mmu: out of memory for page tables");
 }
 
@@ -156,18 +172,25 @@ void rv_mmu_init(const struct rk_mem_range *ram, unsigned nram)
 			    ram[i].base + ram[i].size > g)
 				has_ram = true;
 		if (!has_ram)
-			boot_map(g, g + GIGA, MAP_RW, true);
+			boot_map(g, g + GIGA, MAP_RW, 2);
 	}
+	/* RAM in 2 MiB pages at most: the root entries stay as they are. */
 	for (unsigned i = 0; i < nram; i++)
-		boot_map(ram[i].base, ram[i].base + ram[i].size, MAP_RW, true);
+		boot_map(ram[i].base, ram[i].base + ram[i].size, MAP_RW, 1);
 	uint64_t k = (uint64_t)(uintptr_t)_start;
-	boot_map(k, (uint64_t)(uintptr_t)__text_end, MAP_RX, false);
+	boot_map(k, (uint64_t)(uintptr_t)__text_end, MAP_RX, 0);
 	boot_map((uint64_t)(uintptr_t)__text_end,
-	         (uint64_t)(uintptr_t)__rodata_end, MAP_RO, false);
+	         (uint64_t)(uintptr_t)__rodata_end, MAP_RO, 0);
 	boot_map((uint64_t)(uintptr_t)__rodata_end, (uint64_t)(uintptr_t)_end,
-	         MAP_RW, false);
+	         MAP_RW, 0);
 
-	csr_write(satp, (8ul << 60) | ((uint64_t)(uintptr_t)root >> 12));
+	/* ASIDLEN: write ones to every bit of satp.ASID and read back; the
+	 * implemented bits are the low ones and keep their ones (privileged
+	 * spec, "Supervisor Address Translation and Protection (satp)"). */
+	kernel_satp = SATP_SV39 | ((uint64_t)(uintptr_t)root >> 12);
+	csr_write(satp, kernel_satp | SATP_ASID_MASK);
+	max_asid = (csr_read(satp) & SATP_ASID_MASK) >> SATP_ASID_SHIFT;
+	csr_write(satp, kernel_satp);
 	tlb_flush();
 	mmu_on = true;
 }
@@ -185,4 +208,138 @@ bool rv_guard_page_of(uintptr_t addr)
 			return false;
 		t = table_of(e);
 	}
+}
+
+/* ---- user mode (hal.h) ------------------------------------------- */
+
+const bool hal_user_mode = true;
+
+#define USER_SLOT ((unsigned)(RK_USER_BASE / GIGA)) /* root index 128 */
+
+struct hal_uspace {
+	uint64_t root[512] __attribute__((aligned(4096)));
+	uint64_t gen;       /* the ASID generation asid belongs to */
+	unsigned long asid; /* 0 when the hart has none */
+};
+
+/* ASIDs are handed out in generations: when they run out, the whole TLB
+ * is flushed and every space takes a new one at its next switch. */
+static uint64_t asid_gen = 1;
+static unsigned long next_asid = 1;
+
+/* Flushes the non-global translations of one ASID (rs2 != x0; the
+ * kernel's mappings are global and stay), after the page-table stores
+ * before it (privileged spec, "Supervisor Memory-Management Fence
+ * Instruction").  The register is never x0, which would flush all. */
+static void tlb_flush_asid(unsigned long asid)
+{
+	register unsigned long a __asm__("t0") = asid;
+	__asm__ volatile("sfence.vma zero, %0" : : "r"(a) : "memory");
+}
+
+struct hal_uspace *hal_uspace_create(void)
+{
+	if (root[USER_SLOT] & PTE_V)
+		return NULL; /* the kernel uses the slot (RAM at 128 GiB) */
+	struct hal_uspace *as =
+	    rk_pmm_alloc_pages(sizeof(struct hal_uspace) / PAGE);
+	if (!as)
+		return NULL;
+	/* The kernel's root entries never change after boot (RAM has no
+	 * 1 GiB pages), so copies stay right; their leaves have U clear. */
+	rk_memcpy(as->root, root, sizeof(root));
+	return as;
+}
+
+int hal_uspace_map(struct hal_uspace *as, uintptr_t uva, const void *kva,
+                   size_t len, enum hal_uprot prot)
+{
+	/* A user leaf: U set, never G (privileged spec, "Sv32", PTE
+	 * attributes, the same in Sv39); A and D preset so the hart never
+	 * has to write them. */
+	static const uint64_t flags[] = {
+	    [HAL_UPROT_R] = PTE_V | PTE_U | PTE_R | PTE_A | PTE_D,
+	    [HAL_UPROT_RW] = PTE_V | PTE_U | PTE_R | PTE_W | PTE_A | PTE_D,
+	    [HAL_UPROT_RX] = PTE_V | PTE_U | PTE_R | PTE_X | PTE_A | PTE_D,
+	};
+	uintptr_t pa = (uintptr_t)kva; /* the kernel is identity mapped */
+	if ((uva | pa | len) & (PAGE - 1) || (unsigned)prot > HAL_UPROT_RX ||
+	    uva < RK_USER_BASE || uva - RK_USER_BASE > RK_USER_SIZE ||
+	    len > RK_USER_SIZE - (uva - RK_USER_BASE))
+		return -1;
+	for (size_t off = 0; off < len; off += PAGE)
+		if (map_one(as->root, uva + off, pa + off, 0, flags[prot]) != 0)
+			return -1;
+	if (as->gen == asid_gen)
+		tlb_flush_asid(as->asid);
+	return 0;
+}
+
+void hal_uspace_destroy(struct hal_uspace *as)
+{
+	if (!as)
+		return;
+	uint64_t e = as->root[USER_SLOT];
+	if (e & PTE_V) {
+		uint64_t *l1 = table_of(e);
+		for (unsigned i = 0; i < 512; i++)
+			if ((l1[i] & PTE_V) && !(l1[i] & PTE_LEAF))
+				rk_pmm_free_pages(table_of(l1[i]), 1);
+		rk_pmm_free_pages(l1, 1);
+	}
+	/* Nothing cached may point into the freed tables. */
+	tlb_flush_asid(as->gen == asid_gen ? as->asid : 0);
+	rk_pmm_free_pages(as, sizeof(struct hal_uspace) / PAGE);
+}
+
+uintptr_t rv_user_kstack;
+
+void hal_uspace_switch(struct hal_uspace *as, void *kstack_top)
+{
+	rv_user_kstack = (uintptr_t)kstack_top & ~(uintptr_t)15;
+	if (!as) {
+		if (csr_read(satp) != kernel_satp)
+			csr_write(satp, kernel_satp);
+		return;
+	}
+	bool fresh = false, flush_all = false;
+	if (max_asid && as->gen != asid_gen) {
+		if (next_asid > max_asid) {
+			asid_gen++;
+			next_asid = 1;
+			flush_all = true;
+		}
+		as->gen = asid_gen;
+		as->asid = next_asid++;
+		fresh = true;
+	}
+	uint64_t v = SATP_SV39 | (uint64_t)as->asid << SATP_ASID_SHIFT |
+	             (uint64_t)(uintptr_t)as->root >> 12;
+	if (!fresh && csr_read(satp) == v)
+		return;
+	/* Writing satp neither orders page-table stores nor flushes
+	 * (privileged spec, "satp"): a new ASID is flushed after the write,
+	 * and so is ASID 0 that every space shares on a hart without ASIDs;
+	 * everything when the ASIDs start over. */
+	csr_write(satp, v);
+	if (flush_all)
+		tlb_flush();
+	else if (fresh || max_asid == 0)
+		tlb_flush_asid(as->asid);
+}
+
+/* sstatus.SUM opens user pages to S-mode loads and stores (privileged
+ * spec, "Memory Privilege in sstatus"); it is clear everywhere else. */
+void hal_user_copy_in(void *dst, uintptr_t usrc, size_t len)
+{
+	csr_set(sstatus, SSTATUS_SUM);
+	rk_memcpy(dst, (const void *)usrc, len);
+	csr_clear(sstatus, SSTATUS_SUM);
+}
+
+void hal_user_copy_out(uintptr_t udst, const void *src, size_t len)
+{
+	csr_set(sstatus, SSTATUS_SUM);
+	rk_memcpy((void *)udst, src, len);
+	csr_clear(sstatus, SSTATUS_SUM);
 }

@@ -1,9 +1,15 @@
 /*
- * trap.c - the C side of the trap vector (vectors.S): interrupts go to
- * timer.c and irq.c; every exception is fatal and prints
+ * trap.c - the C side of the trap vector (vectors.S).  Interrupts go to
+ * timer.c and irq.c.  From S-mode every exception is fatal and prints
  *   [TRAP] <name> (scause N) at pc=... addr=... fiber '<f>'
  * then exits with 100; a page fault in a fiber's stack guard page is a
- * stack overflow (102).
+ * stack overflow (102).  From U-mode (sstatus.SPP = 0) an ecall is a
+ * syscall (rk_syscall), any other exception ends the payload
+ * (rk_user_fault), and an interrupt returns through rk_user_return; all
+ * three run on the fiber's kernel stack with interrupts on.  wfi in
+ * U-mode is an illegal instruction unless it completes within a bounded
+ * time (privileged spec, "Timeout Wait"); QEMU raises it, so it ends the
+ * payload like any other.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -47,24 +53,69 @@ static const char *exc_name(unsigned long cause)
 	}
 }
 
-void rv_trap(struct rv_frame *f)
+/* The interrupts sie enables: the timer and the PLIC. */
+static void interrupt(const struct rv_frame *f)
+{
+	unsigned long irq = f->scause & ~SCAUSE_IRQ;
+	if (irq == IRQ_S_TIMER) {
+		rv_timer_isr();
+		return;
+	}
+	if (irq == IRQ_S_EXT) {
+		rv_irq_dispatch();
+		return;
+	}
+	rk_printf("\n[TRAP] unexpected interrupt %lu (scause 0x%lx) at "
+	          "pc=0x%lx\n",
+	          irq, f->scause, f->sepc);
+	hal_exit(RK_EXIT_TRAP);
+}
+
+/* stval holds the faulting address for misaligned accesses, access and
+ * page faults; for the others it holds zero, the instruction bits or the
+ * pc (privileged spec, "Supervisor Trap Value (stval) Register"). */
+static bool stval_is_addr(unsigned long cause)
+{
+	return cause <= 7 ? cause != 2 && cause != 3
+	                  : cause == 12 || cause == 13 || cause == 15;
+}
+
+/* A trap from U-mode.  ecall leaves sepc on itself: the syscall returns
+ * past it.  Interrupts are on while the core runs, and off again before
+ * the frame goes back. */
+static void user_trap(struct rv_frame *f)
 {
 	unsigned long cause = f->scause;
 
 	if (cause & SCAUSE_IRQ) {
-		unsigned long irq = cause & ~SCAUSE_IRQ;
-		if (irq == IRQ_S_TIMER) {
-			rv_timer_isr();
-			return;
-		}
-		if (irq == IRQ_S_EXT) {
-			rv_irq_dispatch();
-			return;
-		}
-		rk_printf("\n[TRAP] unexpected interrupt %lu (scause 0x%lx) "
-		          "at pc=0x%lx\n",
-		          irq, cause, f->sepc);
-		hal_exit(RK_EXIT_TRAP);
+		interrupt(f);
+		csr_set(sstatus, SSTATUS_SIE);
+		rk_user_return();
+	} else if (cause == 8) {
+		csr_set(sstatus, SSTATUS_SIE);
+		f->sepc += 4;
+		f->x[10] = (unsigned long)rk_syscall(
+		    f->x[17], f->x[10], f->x[11], f->x[12], f->x[13], f->x[14],
+		    f->x[15]);
+	} else {
+		csr_set(sstatus, SSTATUS_SIE);
+		rk_user_fault(exc_name(cause), f->sepc,
+		              stval_is_addr(cause) ? f->stval : 0);
+	}
+	csr_clear(sstatus, SSTATUS_SIE);
+}
+
+void rv_trap(struct rv_frame *f)
+{
+	unsigned long cause = f->scause;
+
+	if (!(f->sstatus & SSTATUS_SPP)) {
+		user_trap(f);
+		return;
+	}
+	if (cause & SCAUSE_IRQ) {
+		interrupt(f);
+		return;
 	}
 
 	const char *name = exc_name(cause);
