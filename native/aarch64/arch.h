@@ -70,6 +70,23 @@ void a64_timer_stop(void); /* its interrupt, handled: off until armed */
 int a64_mmu_init(const struct rk_mem_range *ram, unsigned nram);
 bool a64_mmu_enabled(void);
 
+/* trap.c: the name of an exception class (ESR_EL1.EC). */
+const char *a64_ec_name(unsigned ec);
+
+/* user.c: payloads at EL0 (hal.h "user mode").  The user state an
+ * exception from EL0 saves on SP_EL1 (vectors.S has the offsets). */
+struct a64_uframe {
+	uint64_t x[31];
+	uint64_t sp_el0, elr, spsr, tpidr_el0, pad;
+	uint64_t fpsr, fpcr;
+	uint64_t q[64]; /* q0-q31 */
+};
+/* What EL0 may not do (traps, PAN); after the MMU is on. */
+void a64_user_init(void);
+/* Where the next frame from EL0 goes: the top of the running fiber's
+ * kernel stack (hal_uspace_switch in mmu.c sets it). */
+extern uintptr_t a64_el0_stack;
+
 /* exit.c: set once the exit path runs (a trap then powers off). */
 extern volatile bool a64_exiting;
 _Noreturn void a64_poweroff(void);

@@ -2,7 +2,8 @@
  * boot.c - aarch64 boot in C (after boot.S: EL2 -> EL1, stack, bss): the
  * timer's rate, the device tree (x0, or the start of RAM for an ELF kernel
  * on QEMU) and the console it names, memory and the initrd
- * (native/common/dtboot.c), the MMU, the GIC, then rk_kmain and hal_exit.
+ * (native/common/dtboot.c), the MMU, the GIC, what EL0 may not do
+ * (user.c), then rk_kmain and hal_exit.
  */
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
@@ -42,6 +43,7 @@ void a64_main(uint64_t dtb_arg)
 		hal_exit(RK_EXIT_PANIC);
 	}
 	a64_irq_init(&dt.fdt);
+	a64_user_init();
 
 	boot.platform = "qemu-virt";
 	rk_dtboot_facts(&dt, &boot);

@@ -16,6 +16,9 @@
  * hal_exec_seal makes it RX (read-only): TLBI, DSB, then the D-cache
  * clean to PoU, DSB, IC IALLU, DSB, ISB of rk_arch_icache_sync.  Fiber
  * stacks get an unmapped guard page below them.
+ *
+ * Payloads at EL0 (hal.h "user mode") get address spaces of their own,
+ * at the end of this file.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -26,12 +29,19 @@
 #define DESC_BLOCK  1ull
 #define DESC_TABLE  3ull /* table at levels 1-2, page at level 3 */
 #define ATTR_IDX(n) ((uint64_t)(n) << 2)
+#define AP_EL0      (1ull << 6) /* AP[1]: EL0 may access */
 #define AP_RO       (2ull << 6)
 #define SH_INNER    (3ull << 8)
 #define AF          (1ull << 10)
+#define NG          (1ull << 11) /* not global: tagged with the ASID */
 #define PXN         (1ull << 53)
 #define UXN         (1ull << 54)
 #define OA_MASK     0x0000fffffffff000ull
+/* Table descriptors: limits for everything beneath (Arm ARM,
+ * "Hierarchical permissions"). */
+#define PXN_TABLE    (1ull << 59)
+#define UXN_TABLE    (1ull << 60)
+#define NO_EL0_TABLE (1ull << 61) /* APTable[0] */
 
 #define ATTR_RW  (ATTR_IDX(0) | SH_INNER | AF | PXN | UXN)
 #define ATTR_RX  (ATTR_IDX(0) | SH_INNER | AF | AP_RO | UXN)
@@ -177,8 +187,10 @@ int a64_mmu_init(const struct rk_mem_range *ram, unsigned nram)
 	 * split at run time only ever rewrites a level-2 entry. */
 	for (unsigned i = 0; i < nram; i++) {
 		uint64_t b = ram[i].base, e = b + ram[i].size;
-		if (e > VA_LIMIT)
-			e = VA_LIMIT;
+		/* Below the user slot (RK_USER_BASE, under VA_LIMIT): its
+		 * level-1 entry belongs to each payload's space. */
+		if (e > RK_USER_BASE)
+			e = RK_USER_BASE;
 		if (b < e && map(b, e, ATTR_RW, false) < 0)
 			return -1;
 	}
@@ -198,6 +210,14 @@ int a64_mmu_init(const struct rk_mem_range *ram, unsigned nram)
 		if ((*l1e & 3) == DESC_TABLE && !page_entry(t))
 			return -1;
 	}
+
+	/* Nothing beneath the kernel's table entries is for EL0 (the
+	 * entries themselves are EL1-only and UXN; blocks are too).  The
+	 * payloads' spaces copy these entries, so every space translates
+	 * the kernel's global addresses with the same bits. */
+	for (unsigned i = 0; i < 512; i++)
+		if ((l1[i] & 3) == DESC_TABLE)
+			l1[i] |= NO_EL0_TABLE | UXN_TABLE;
 
 	uint64_t mair = 0xffull | (0x04ull << 8);
 	uint64_t pa = a64_sysreg_read(id_aa64mmfr0_el1) & 0xf;
@@ -244,4 +264,128 @@ void rk_arch_icache_sync(const void *p, size_t len)
 		__asm__ volatile("dc cvau, %0" ::"r"(x) : "memory");
 	a64_dsb_ish();
 	__asm__ volatile("ic iallu\n\tdsb ish\n\tisb" ::: "memory");
+}
+
+/* ---- address spaces for payloads at EL0 ------------------------------
+ * Each space is a level-1 table of its own: a copy of the kernel's (the
+ * same level-2/3 tables beneath, so later changes there reach every
+ * space; no level-1 entry changes after a64_mmu_init, which gave RAM
+ * level-2 tables), except entry 128, the user slot (RK_USER_BASE, 1 GiB),
+ * pointing at a private tree of non-global user pages, never executable
+ * at EL1.  A space's index in spaces[] is its ASID (8 bits: TCR_EL1.AS =
+ * 0, ASID in TTBR0_EL1[55:48]; 0 is the kernel's table), so a switch is
+ * one TTBR0 write and no TLB flush: kernel entries are global, user
+ * entries match their ASID only (Arm ARM, "Global and process-specific
+ * translation table entries").
+ */
+#define USER_L1    (RK_USER_BASE >> L1_SHIFT)
+#define MAX_SPACES 256
+
+struct hal_uspace {
+	uint64_t *l1; /* NULL: the ASID is free */
+};
+static struct hal_uspace spaces[MAX_SPACES];
+
+static uint64_t ttbr_of(const struct hal_uspace *as)
+{
+	if (!as)
+		return (uintptr_t)l1;
+	return (uintptr_t)as->l1 | (uint64_t)(as - spaces) << 48;
+}
+
+struct hal_uspace *hal_uspace_create(void)
+{
+	for (unsigned asid = 1; asid < MAX_SPACES; asid++) {
+		struct hal_uspace *as = &spaces[asid];
+		if (as->l1)
+			continue;
+		uint64_t *t = rk_pmm_alloc_pages(1);
+		if (!t)
+			return NULL;
+		rk_memcpy(t, l1, sizeof(l1));
+		t[USER_L1] = 0; /* empty in the kernel's table too */
+		as->l1 = t;
+		return as;
+	}
+	return NULL; /* every ASID in use */
+}
+
+/* The user table under *e, made when missing.  NULL when out of pages. */
+static uint64_t *user_table(uint64_t *e)
+{
+	if (*e & 1)
+		return (uint64_t *)(uintptr_t)(*e & OA_MASK);
+	uint64_t *t = rk_pmm_alloc_pages(1); /* zeroed: all invalid */
+	if (t)
+		*e = (uintptr_t)t | PXN_TABLE | DESC_TABLE;
+	return t;
+}
+
+int hal_uspace_map(struct hal_uspace *as, uintptr_t uva, const void *kva,
+                   size_t len, enum hal_uprot prot)
+{
+	/* AP[2:1]: 11 read-only at EL0 and EL1, 01 read-write at both. */
+	static const uint64_t attr[] = {
+	    [HAL_UPROT_R] = AP_EL0 | AP_RO | UXN,
+	    [HAL_UPROT_RW] = AP_EL0 | UXN,
+	    [HAL_UPROT_RX] = AP_EL0 | AP_RO,
+	};
+	uintptr_t pa = (uintptr_t)kva; /* identity map */
+	if (!as || !as->l1 || ((uva | pa | len) & (A64_PAGE - 1)) ||
+	    (unsigned)prot > HAL_UPROT_RX || uva < RK_USER_BASE ||
+	    uva - RK_USER_BASE > RK_USER_SIZE ||
+	    len > RK_USER_SIZE - (uva - RK_USER_BASE))
+		return -1;
+	for (size_t off = 0; off < len; off += A64_PAGE) {
+		uint64_t va = uva + off;
+		uint64_t *l2 = user_table(&as->l1[USER_L1]);
+		uint64_t *l3 = l2 ? user_table(&l2[(va >> L2_SHIFT) & 511]) : 0;
+		if (!l3)
+			return -1;
+		l3[(va >> L3_SHIFT) & 511] = (pa + off) | ATTR_IDX(0) |
+		                             SH_INNER | AF | NG | PXN |
+		                             attr[prot] | DESC_TABLE;
+	}
+	/* The walker sees the entries before the space first runs. */
+	__asm__ volatile("dsb ishst" ::: "memory");
+	return 0;
+}
+
+void hal_uspace_destroy(struct hal_uspace *as)
+{
+	if (!as || !as->l1)
+		return;
+	if ((a64_sysreg_read(ttbr0_el1) & OA_MASK) == (uintptr_t)as->l1)
+		hal_uspace_switch(NULL, NULL); /* never the active one */
+	/* No walk reaches the tables now; what the TLB holds for the ASID
+	 * goes before the ASID or the pages are used again. */
+	uint64_t asid = ttbr_of(as) & ~OA_MASK; /* TLBI ASIDE1IS: [63:48] */
+	__asm__ volatile(
+	    "dsb ishst\n\ttlbi aside1is, %0\n\tdsb ish\n\tisb" ::"r"(asid)
+	    : "memory");
+	uint64_t e1 = as->l1[USER_L1];
+	if (e1 & 1) {
+		uint64_t *l2 = (uint64_t *)(uintptr_t)(e1 & OA_MASK);
+		for (unsigned i = 0; i < 512; i++)
+			if (l2[i] & 1)
+				rk_pmm_free_pages(
+				    (void *)(uintptr_t)(l2[i] & OA_MASK), 1);
+		rk_pmm_free_pages(l2, 1);
+	}
+	rk_pmm_free_pages(as->l1, 1);
+	as->l1 = NULL;
+}
+
+void hal_uspace_switch(struct hal_uspace *as, void *kstack_top)
+{
+	if (kstack_top)
+		a64_el0_stack = (uintptr_t)kstack_top & ~(uintptr_t)15;
+	uint64_t ttbr = ttbr_of(as);
+	if (a64_sysreg_read(ttbr0_el1) != ttbr) {
+		/* Table and ASID change in one write; the ISB makes it
+		 * effective (kernel code runs on: its entries are the same
+		 * in every space). */
+		a64_sysreg_write(ttbr0_el1, ttbr);
+		a64_isb();
+	}
 }

@@ -3,7 +3,8 @@
  * fatal and prints
  *   [TRAP] <what> (ESR, EC, vector) at pc=... addr=... fiber '<f>'
  * then exits with 100; a data abort in a fiber's stack guard page is a
- * stack overflow (102).  IRQs go to irq.c (vectors.S routes them).
+ * stack overflow (102).  IRQs go to irq.c (vectors.S routes them);
+ * synchronous exceptions from EL0 to user.c.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -12,7 +13,8 @@
 
 #include "arch.h"
 
-static const char *ec_name(unsigned ec)
+/* ESR_EL1.EC, the exception class (Arm ARM, ESR_EL1). */
+const char *a64_ec_name(unsigned ec)
 {
 	switch (ec) {
 	case 0x00:
@@ -94,7 +96,7 @@ void a64_trap(unsigned vec, uint64_t sp, uint64_t lr)
 			hal_exit(RK_EXIT_STACK);
 		}
 	}
-	const char *name = sync ? ec_name(ec) : vec_names[vec & 15];
+	const char *name = sync ? a64_ec_name(ec) : vec_names[vec & 15];
 	rk_printf("\n[TRAP] %s (ESR 0x%llx, EC 0x%x, vector %u) at pc=0x%llx "
 	          "addr=0x%llx lr=0x%llx sp=0x%llx fiber '%s'\n",
 	          name, (unsigned long long)esr, ec, vec,
