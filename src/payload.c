@@ -139,10 +139,10 @@ static void payload_fiber(void *arg)
 	self->user = p;
 	rk_ring_attach(&bus, &p->inbox);
 	if (hal_user_mode) {
-		/* Into the payload's own address space, deprivileged; it
-		 * comes back only through syscalls and faults (syscall.c). */
-		self->uspace = p->pub.us.as;
-		hal_uspace_switch(self->uspace, rk_fiber_kstack_top(self));
+		/* Deprivileged, in the address space the scheduler loaded
+		 * when it switched here (rk_payload_run gave it to this
+		 * fiber); it comes back only through syscalls and faults
+		 * (syscall.c). */
 		hal_user_enter(p->pub.us.entry_uva, p->pub.us.sp_uva,
 		               p->pub.us.api_uva, p->pub.us.exit_uva);
 	}
@@ -212,6 +212,9 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 		unload(&p);
 		return RK_RUN_FAILED;
 	}
+	/* The fiber's address space, before it first runs: the scheduler
+	 * loads it, and starts its first time slice, at every switch to it. */
+	f->uspace = p.pub.us.as;
 	int64_t r = rk_fiber_join(f);
 	unload(&p);
 	if (p.pub.fault_status) {
