@@ -62,7 +62,10 @@ void rk_uspace_free(struct rk_uspace *u)
 
 int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img)
 {
-	size_t stubs = round_page((size_t)(hal_ustub_end - hal_ustub_start));
+	/* Link-script symbols: addresses, not two pointers into one
+	 * object, so compare them as numbers. */
+	size_t stubs =
+	    round_page((uintptr_t)hal_ustub_end - (uintptr_t)hal_ustub_start);
 	size_t body = round_page((size_t)img->hdr.body_size);
 	const uint8_t *body_kva =
 	    (const uint8_t *)img->mem + RK_NPL_HEADER_SIZE;
