@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rumpk/kernel.h>
 #include <rumpk/npl.h>
 
 /* The compiled-in keyring (scripts/gen_keyring.py, from -Dtrusted_keys)
@@ -90,6 +91,35 @@ _Noreturn void rk_payload_exit(int64_t code);
  * The default ends a spinning payload within seconds, so no run hangs. */
 #define RK_USER_BUDGET_DEFAULT_NS (10ull * 1000 * 1000 * 1000)
 void rk_user_set_budget(uint64_t ns);
+
+/* What happens when a payload faults in user mode (fault= on the
+ * command line): end it and go on (kill, the default), end the run
+ * (stop), or start it again from its verified copy up to restarts times
+ * (restart:N). */
+enum rk_fault_kind { RK_FAULT_KILL, RK_FAULT_STOP, RK_FAULT_RESTART };
+struct rk_fault_policy {
+	enum rk_fault_kind kind;
+	unsigned restarts;
+};
+void rk_payload_set_policy(const struct rk_fault_policy *pol);
+
+/* A payload in flight (run=parallel starts them all, then finishes
+ * them in order).  rk_payload_start prints the [NPL] lines of loading
+ * and returns NULL when the image was refused (*err says why) or no
+ * slot was free; rk_payload_finish waits for it, restarts it under
+ * fault=restart, and reports. */
+#define RK_MAX_RUNS (RK_MAX_IMAGES + 1)
+struct rk_run;
+struct rk_run *rk_payload_start(const void *image, size_t len, const char *name,
+                                const struct rk_npl_policy *pol,
+                                enum rk_npl_err *err, bool quiet_refusal);
+enum rk_run_result rk_payload_finish(struct rk_run *run, int64_t *result);
+/* The current payload faulted in user mode (its [TRAP] line printed):
+ * under fault=kill its fiber ends, fault=stop ends the run with status,
+ * fault=restart:N starts it again on the same fiber while N allows. */
+_Noreturn void rk_payload_fault(int status);
+/* A payload's send: rk_bus_send, except the kernel's own messages. */
+int rk_payload_bus_send(const void *msg, size_t len);
 
 /* The payload bus, with kernel buffers (payload.c): 0 or -RK_E*; the
  * message's length or -RK_ETIMEDOUT. */

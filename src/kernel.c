@@ -21,17 +21,17 @@ struct kmain_ctx {
 	struct rk_npl_policy pol;
 	unsigned ran, refused, failed, count;
 	int status;
-	int fault; /* the worst status a contained payload fault earned */
+	int fault;     /* the worst status a contained payload fault earned */
+	bool parallel; /* run=parallel: start all, then finish all */
+	struct rk_run *pending[RK_MAX_RUNS];
+	unsigned npending;
 };
 
 static uint8_t keyring[RK_MAX_KEYS][32];
 
-static void run_one(const void *img, size_t len, const char *name,
-                    struct kmain_ctx *k)
+static void count(struct kmain_ctx *k, enum rk_run_result res, int64_t r)
 {
-	int64_t r = 0;
-	k->count++;
-	switch (rk_payload_run(img, len, name, &k->pol, &r, NULL, false)) {
+	switch (res) {
 	case RK_RUN_OK:
 		k->ran++;
 		break;
@@ -49,6 +49,38 @@ static void run_one(const void *img, size_t len, const char *name,
 		k->failed++;
 		break;
 	}
+}
+
+/* One image: loaded now; run to its end now, or (run=parallel) left
+ * running with the others until finish_all. */
+static void run_one(const void *img, size_t len, const char *name,
+                    struct kmain_ctx *k)
+{
+	int64_t r = 0;
+	enum rk_npl_err err = RK_NPL_OK;
+	k->count++;
+	struct rk_run *run =
+	    rk_payload_start(img, len, name, &k->pol, &err, false);
+	if (!run) {
+		count(k,
+		      err == RK_NPL_ERR_NOMEM ? RK_RUN_FAILED : RK_RUN_REFUSED,
+		      0);
+		return;
+	}
+	if (k->parallel) {
+		k->pending[k->npending++] = run;
+		return;
+	}
+	count(k, rk_payload_finish(run, &r), r);
+}
+
+static void finish_all(struct kmain_ctx *k)
+{
+	for (unsigned i = 0; i < k->npending; i++) {
+		int64_t r = 0;
+		count(k, rk_payload_finish(k->pending[i], &r), r);
+	}
+	k->npending = 0;
 }
 
 static void run_initrd_piece(const void *img, size_t len, size_t idx, void *arg)
@@ -203,6 +235,7 @@ static void main_fiber(void *arg)
 	if (listed) {
 		int st = run_image_list(k, list, list_len);
 		if (st != RK_EXIT_OK) {
+			finish_all(k);
 			k->status = st;
 			return;
 		}
@@ -215,6 +248,7 @@ static void main_fiber(void *arg)
 		rk_puts("[NPL] \xe2\x9d\x8c Rejected the initrd: it is empty "
 		        "(0 bytes), expected NPL images");
 	}
+	finish_all(k);
 	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
 	          k->count, k->ran, k->refused, k->failed);
 	k->status = k->fault ? k->fault
@@ -262,23 +296,57 @@ static int build_keyring(const struct rk_boot *boot, struct rk_npl_policy *pol)
 	return RK_EXIT_OK;
 }
 
-/* How payloads in user mode run: `budget_ms=N`, each payload's CPU
- * budget in milliseconds (0: none; docs/isolation.md). */
-static int user_options(const char *cmdline)
+static bool word_is(const char *v, size_t n, const char *w)
+{
+	return n == rk_strlen(w) && rk_strncmp(v, w, n) == 0;
+}
+
+/* How payloads run (docs/isolation.md): `budget_ms=N`, each payload's
+ * CPU budget in milliseconds (0: none); `fault=kill|stop|restart:N`,
+ * what a fault in user mode does; `run=sequential|parallel`, one image
+ * after another (the default) or all at once. */
+static int user_options(const char *cmdline, struct kmain_ctx *k)
 {
 	const char *v;
 	size_t n;
-	uint64_t ms;
+	uint64_t x;
 
-	if (!rk_cmdline_word(cmdline, "budget_ms", &v, &n))
-		return RK_EXIT_OK;
-	if (rk_parse_u64(v, n, &ms) != 0 || ms > 86400000) {
-		rk_printf("[BOOT] budget_ms=%.*s: expected milliseconds from 0 "
-		          "(no budget) to 86400000\n",
-		          (int)n, v);
-		return RK_EXIT_USAGE;
+	if (rk_cmdline_word(cmdline, "budget_ms", &v, &n)) {
+		if (rk_parse_u64(v, n, &x) != 0 || x > 86400000) {
+			rk_printf("[BOOT] budget_ms=%.*s: expected "
+			          "milliseconds from 0 (no budget) to "
+			          "86400000\n",
+			          (int)n, v);
+			return RK_EXIT_USAGE;
+		}
+		rk_user_set_budget(x * 1000000);
 	}
-	rk_user_set_budget(ms * 1000000);
+	if (rk_cmdline_word(cmdline, "fault", &v, &n)) {
+		struct rk_fault_policy pol = {RK_FAULT_KILL, 0};
+		if (word_is(v, n, "stop"))
+			pol.kind = RK_FAULT_STOP;
+		else if (n > 8 && rk_strncmp(v, "restart:", 8) == 0 &&
+		         rk_parse_u64(v + 8, n - 8, &x) == 0 && x <= 1000)
+			pol = (struct rk_fault_policy){RK_FAULT_RESTART,
+			                               (unsigned)x};
+		else if (!word_is(v, n, "kill")) {
+			rk_printf("[BOOT] fault=%.*s: expected kill, stop or "
+			          "restart:N (N from 0 to 1000)\n",
+			          (int)n, v);
+			return RK_EXIT_USAGE;
+		}
+		rk_payload_set_policy(&pol);
+	}
+	if (rk_cmdline_word(cmdline, "run", &v, &n)) {
+		if (word_is(v, n, "parallel"))
+			k->parallel = true;
+		else if (!word_is(v, n, "sequential")) {
+			rk_printf("[BOOT] run=%.*s: expected sequential or "
+			          "parallel\n",
+			          (int)n, v);
+			return RK_EXIT_USAGE;
+		}
+	}
 	return RK_EXIT_OK;
 }
 
@@ -315,7 +383,7 @@ int rk_kmain(const struct rk_boot *boot)
 
 	rk_memset(&k, 0, sizeof(k));
 	k.boot = boot;
-	int kst = user_options(boot->cmdline);
+	int kst = user_options(boot->cmdline, &k);
 	if (kst != RK_EXIT_OK)
 		return kst;
 	kst = build_keyring(boot, &k.pol);

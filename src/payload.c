@@ -26,6 +26,10 @@ struct payload_ctx {
 	struct rk_payload pub; /* first: rk_payload_current casts back */
 	struct rk_npl_image img;
 	struct rk_ring_consumer inbox;
+	struct rk_fiber *fiber;
+	bool in_use, failed;
+	unsigned restarts; /* under fault=restart:N */
+	char name[48];     /* the caller's may not outlive the start */
 };
 
 static struct payload_ctx *current_ctx(void)
@@ -70,6 +74,14 @@ int64_t rk_bus_recv(void *buf, size_t cap, uint64_t timeout_ns)
 	return len;
 }
 
+int rk_payload_bus_send(const void *msg, size_t len)
+{
+	static const uint8_t magic[8] = RK_BUS_RESTART_MAGIC;
+	if (len >= sizeof(magic) && rk_memcmp(msg, magic, sizeof(magic)) == 0)
+		return -RK_EINVAL; /* the kernel's word, not a payload's */
+	return rk_bus_send(msg, len);
+}
+
 static void detach_inbox(struct payload_ctx *p)
 {
 	if (p && p->inbox.ring) {
@@ -98,7 +110,7 @@ static uint64_t api_now(void)
 
 static int api_send(const void *msg, size_t len)
 {
-	return rk_bus_send(msg, len) == 0 ? 0 : -1;
+	return rk_payload_bus_send(msg, len) == 0 ? 0 : -1;
 }
 
 static int64_t api_recv(void *buf, size_t cap, uint64_t timeout_ns)
@@ -161,16 +173,49 @@ static void unload(struct payload_ctx *p)
 {
 	rk_uspace_free(&p->pub.us);
 	rk_npl_unload(&p->img);
+	p->in_use = false;
 }
 
-enum rk_run_result rk_payload_run(const void *image, size_t len,
-                                  const char *name,
-                                  const struct rk_npl_policy *pol,
-                                  int64_t *result, enum rk_npl_err *errp,
-                                  bool quiet_refusal)
+/* Payloads in flight: one each, all at once with run=parallel. */
+static struct payload_ctx runs[RK_MAX_RUNS];
+static struct rk_fault_policy policy = {RK_FAULT_KILL, 0};
+
+void rk_payload_set_policy(const struct rk_fault_policy *pol)
 {
-	struct payload_ctx p;
+	policy = *pol;
+}
+
+/* A fiber for p in a fresh address space around its sealed copy: fresh
+ * stack and API pages every time, never a crashed run's state. */
+static bool launch(struct payload_ctx *p)
+{
+	if (hal_user_mode && rk_uspace_build(&p->pub.us, &p->img) != 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory for its address "
+		          "space\n",
+		          p->pub.name);
+		return false;
+	}
+	p->pub.fault_status = 0;
+	p->pub.no_value = false;
+	p->fiber = rk_fiber_spawn(p->pub.name, RK_PRIO_NORMAL, payload_fiber, p,
+	                          RK_STACK_DEFAULT, true);
+	if (!p->fiber) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no fiber for the payload\n",
+		          p->pub.name);
+		return false;
+	}
+	/* The fiber's address space, before it first runs: the scheduler
+	 * loads it, and starts its first time slice, at every switch to it. */
+	p->fiber->uspace = p->pub.us.as;
+	return true;
+}
+
+struct rk_run *rk_payload_start(const void *image, size_t len, const char *name,
+                                const struct rk_npl_policy *pol,
+                                enum rk_npl_err *errp, bool quiet_refusal)
+{
 	struct rk_npl_diag diag;
+	struct payload_ctx *p = NULL;
 
 	if (!bus_ready) {
 		RK_ASSERT(rk_ring_init(&bus, bus_slots, sizeof(bus_slots[0]),
@@ -178,49 +223,110 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 		                       bus_lap) == 0);
 		bus_ready = true;
 	}
-	rk_memset(&p, 0, sizeof(p));
-	enum rk_npl_err err = rk_npl_load(image, len, pol, &p.img, &diag);
+	for (unsigned i = 0; i < RK_ARRAY_SIZE(runs) && !p; i++)
+		if (!runs[i].in_use)
+			p = &runs[i];
+	if (errp)
+		*errp = RK_NPL_ERR_NOMEM;
+	if (!p) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': more than %u payloads at "
+		          "once\n",
+		          name, RK_MAX_RUNS);
+		return NULL;
+	}
+	rk_memset(p, 0, sizeof(*p));
+	enum rk_npl_err err = rk_npl_load(image, len, pol, &p->img, &diag);
 	if (errp)
 		*errp = err;
 	if (err != RK_NPL_OK) {
 		if (!quiet_refusal)
 			rk_printf("[NPL] \xe2\x9d\x8c Rejected '%s': %s: %s\n",
 			          name, rk_npl_strerror(err), diag.msg);
-		return RK_RUN_REFUSED;
+		return NULL;
 	}
-	p.pub.name = name;
-	p.pub.id = p.img.id;
+	p->in_use = true;
+	rk_strlcpy(p->name, name, sizeof(p->name));
+	p->pub.name = p->name;
+	p->pub.id = p->img.id;
 	rk_puts("[NPL] \xe2\x9c\x85 Verification PASSED");
 	rk_printf("[NPL] '%s': %llu-byte body for %s, payload id %016llx, "
 	          "key #%zu\n",
-	          name, (unsigned long long)p.img.hdr.body_size,
-	          rk_npl_arch_name(p.img.hdr.arch),
-	          (unsigned long long)p.img.id, p.img.key_index);
-	if (hal_user_mode && rk_uspace_build(&p.pub.us, &p.img) != 0) {
-		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory for its address "
-		          "space\n",
-		          name);
-		unload(&p);
-		return RK_RUN_FAILED;
-	}
+	          name, (unsigned long long)p->img.hdr.body_size,
+	          rk_npl_arch_name(p->img.hdr.arch),
+	          (unsigned long long)p->img.id, p->img.key_index);
 	rk_puts("[NPL] Executing payload...");
-	struct rk_fiber *f = rk_fiber_spawn(name, RK_PRIO_NORMAL, payload_fiber,
-	                                    &p, RK_STACK_DEFAULT, true);
-	if (!f) {
-		rk_printf("[NPL] \xe2\x9d\x8c '%s': no fiber for the payload\n",
-		          name);
-		unload(&p);
-		return RK_RUN_FAILED;
+	if (!launch(p)) {
+		unload(p);
+		p->failed = true;
 	}
-	/* The fiber's address space, before it first runs: the scheduler
-	 * loads it, and starts its first time slice, at every switch to it. */
-	f->uspace = p.pub.us.as;
-	int64_t r = rk_fiber_join(f);
-	unload(&p);
-	if (p.pub.fault_status) {
+	return (struct rk_run *)p;
+}
+
+/* Tells every payload on the bus that this one starts again
+ * (RK_BUS_RESTART_MAGIC, api.h): a message only the kernel sends, since
+ * rk_payload_bus_send refuses it from payloads. */
+static void announce_restart(const struct payload_ctx *p, unsigned n)
+{
+	uint8_t m[RK_BUS_RESTART_LEN] = RK_BUS_RESTART_MAGIC;
+	for (unsigned i = 0; i < 8; i++)
+		m[8 + i] = (uint8_t)(p->pub.id >> (8 * i));
+	m[16] = (uint8_t)n;
+	(void)rk_bus_send(m, sizeof(m));
+}
+
+_Noreturn void rk_payload_fault(int status)
+{
+	struct payload_ctx *p = current_ctx();
+	struct rk_fiber *self = rk_fiber_current();
+
+	p->pub.fault_status = status;
+	if (policy.kind == RK_FAULT_STOP) {
+		rk_printf("[NPL] fault=stop: '%s' faulted, ending the run\n",
+		          p->pub.name);
+		hal_exit(status);
+	}
+	if (policy.kind != RK_FAULT_RESTART || p->restarts == policy.restarts)
+		rk_payload_exit(-1);
+	/* Again, on this fiber, from the verified sealed copy in a fresh
+	 * address space: nothing of the crashed run is kept but its
+	 * inbox.  The frames below us are dead (user mode never returns
+	 * into them), so the traps of the new run may land over them. */
+	p->restarts++;
+	rk_printf("[NPL] fault=restart: starting '%s' again (%u of %u)\n",
+	          p->pub.name, p->restarts, policy.restarts);
+	hal_uspace_switch(NULL, NULL);
+	self->uspace = NULL;
+	rk_uspace_free(&p->pub.us);
+	if (rk_uspace_build(&p->pub.us, &p->img) != 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory to restart it\n",
+		          p->pub.name);
+		rk_payload_exit(-1);
+	}
+	p->pub.fault_status = 0;
+	self->cpu_ns = 0; /* a fresh budget */
+	self->ran_since = hal_now_ns();
+	self->uspace = p->pub.us.as;
+	hal_uspace_switch(self->uspace, rk_fiber_kstack_top(self));
+	announce_restart(p, p->restarts);
+	hal_user_enter(p->pub.us.entry_uva, p->pub.us.sp_uva, p->pub.us.api_uva,
+	               p->pub.us.exit_uva);
+}
+
+enum rk_run_result rk_payload_finish(struct rk_run *run, int64_t *result)
+{
+	struct payload_ctx *p = (struct payload_ctx *)run;
+	char name[sizeof(p->name)];
+	rk_strlcpy(name, p->name, sizeof(name)); /* unload frees the slot */
+	int64_t r = 0;
+
+	if (p->failed)
+		return RK_RUN_FAILED;
+	r = rk_fiber_join(p->fiber);
+	unload(p);
+	if (p->pub.fault_status) {
 		/* Contained: the [TRAP] line was printed (syscall.c). */
 		if (result)
-			*result = p.pub.fault_status;
+			*result = p->pub.fault_status;
 		rk_printf("[NPL] \xe2\x9d\x8c Payload '%s' ended by a fault\n",
 		          name);
 		return RK_RUN_TRAPPED;
@@ -233,11 +339,25 @@ enum rk_run_result rk_payload_run(const void *image, size_t len,
 		return RK_RUN_FAILED;
 	}
 	rk_puts("[NPL] \xe2\x9c\x85 Payload returned!");
-	if (p.pub.no_value)
+	if (p->pub.no_value)
 		rk_printf("[NPL] '%s' returned no value\n", name);
 	else
 		rk_printf("[NPL] '%s' returned %lld\n", name, (long long)r);
 	return RK_RUN_OK;
+}
+
+enum rk_run_result rk_payload_run(const void *image, size_t len,
+                                  const char *name,
+                                  const struct rk_npl_policy *pol,
+                                  int64_t *result, enum rk_npl_err *errp,
+                                  bool quiet_refusal)
+{
+	struct rk_run *run =
+	    rk_payload_start(image, len, name, pol, errp, quiet_refusal);
+	if (!run)
+		return errp && *errp == RK_NPL_ERR_NOMEM ? RK_RUN_FAILED
+		                                         : RK_RUN_REFUSED;
+	return rk_payload_finish(run, result);
 }
 
 size_t rk_initrd_split(const void *blob, size_t len,

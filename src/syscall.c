@@ -49,7 +49,7 @@ static int64_t sys_send(const struct rk_payload *p, uint64_t msg, uint64_t len)
 	if (!rk_uspace_range(&p->us, msg, len, false))
 		return -RK_EFAULT;
 	hal_user_copy_in(buf, (uintptr_t)msg, (size_t)len);
-	return rk_bus_send(buf, (size_t)len);
+	return rk_payload_bus_send(buf, (size_t)len);
 }
 
 static int64_t sys_recv(const struct rk_payload *p, uint64_t ubuf, uint64_t cap,
@@ -143,15 +143,14 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 		          "contained)\n",
 		          p->name, (unsigned long long)addr,
 		          (unsigned long long)pc);
-		p->fault_status = RK_EXIT_STACK;
+		rk_payload_fault(RK_EXIT_STACK);
 	} else {
 		rk_printf("\n[TRAP] %s in payload '%s' at pc=0x%llx "
 		          "addr=0x%llx (payload contained)\n",
 		          what, p->name, (unsigned long long)pc,
 		          (unsigned long long)addr);
-		p->fault_status = RK_EXIT_TRAP;
+		rk_payload_fault(RK_EXIT_TRAP);
 	}
-	rk_payload_exit(-1);
 }
 
 static uint64_t budget_ns = RK_USER_BUDGET_DEFAULT_NS;
@@ -176,8 +175,7 @@ void rk_user_return(void)
 		    "contained)\n",
 		    p->name, (unsigned long long)(used / 1000000),
 		    (unsigned long long)(budget_ns / 1000000));
-		p->fault_status = RK_EXIT_TRAP;
-		rk_payload_exit(-1);
+		rk_payload_fault(RK_EXIT_TRAP);
 	}
 	/* Preemption: another fiber waits, or the slice is over. */
 	if (rk_sched_should_yield())

@@ -43,6 +43,15 @@ struct rk_api {
 
 #define RK_API_MSG_MAX 60u
 
+/* A message only the kernel puts on the bus (a payload's send of it is
+ * refused): a payload restarted under fault=restart:N, with its 8-byte
+ * ID (little-endian) at offset 8 and the restart count at offset 16. */
+#define RK_BUS_RESTART_MAGIC                                                   \
+	{                                                                      \
+		0x00, 'r', 'k', '-', 'r', 's', 't', 0x00                       \
+	}
+#define RK_BUS_RESTART_LEN 17u
+
 typedef int64_t (*rk_payload_entry_t)(const struct rk_api *api);
 
 #endif

@@ -61,7 +61,11 @@ struct rk_boot {
 	 *   images=NAME:SIZE,...   the files the initrd holds, in order:
 	 *                      cut it there, name each image by its file
 	 *   budget_ms=N        each payload's CPU budget in user mode
-	 *                      (default 10000; 0: none) */
+	 *                      (default 10000; 0: none)
+	 *   fault=kill|stop|restart:N   what a payload's fault in user
+	 *                      mode does (default kill: end it, go on)
+	 *   run=sequential|parallel   one image after another (default)
+	 *                      or all at once */
 	const char *cmdline;
 };
 
