@@ -17,6 +17,8 @@ Benchmarks (each prints its own anchors; this script only collects):
   bench/qemu_boot.py   native kernels' boot to exit vs a bare kernel in
                        the same QEMU (if present; the hook for it is
                        run_qemu_boot below)
+  bench/qemu_syscall.py  a null syscall from user mode vs a direct call,
+                       in ns and in instructions (-icount), per arch
 A benchmark that is missing or fails gives a row saying so; the exit
 status is 1 then.  The raw output of every benchmark goes to --log.
 """
@@ -189,6 +191,24 @@ def run_qemu_boot(t, r, quick):
               hello, "bare kernel", bare, "ms")
 
 
+def run_qemu_syscall(t, r):
+    """Hook for bench/qemu_syscall.py: '| arch | syscall ns | direct ns |
+    ratio | syscall insns | direct insns | ratio |'."""
+    script = os.path.join(ROOT, "bench", "qemu_syscall.py")
+    rc, out = r.run("qemu_syscall", [sys.executable, script], timeout=1800)
+    if rc != 0:
+        return t.problem("null syscall", "qemu_syscall.py failed (status "
+                         "%d, see the log)" % rc)
+    for m in re.finditer(r"^\| (\w+) \| %s \| %s \| %s \| %s \| %s \|"
+                         % (NUM, NUM, NUM, NUM, NUM), out, re.M):
+        arch = m.group(1)
+        sys_ns, direct_ns, _, sys_i, direct_i = map(float, m.groups()[1:])
+        t.add("null syscall (user mode)", "%s, ns per call" % arch, sys_ns,
+              "direct call", direct_ns, "ns")
+        t.add("null syscall (user mode)", "%s, instructions per call" % arch,
+              sys_i, "direct call", direct_i, "insns")
+
+
 def machine():
     model = ""
     try:
@@ -225,6 +245,7 @@ def main():
     run_sleep(t, r, a.build)
     if not a.no_qemu:
         run_qemu_boot(t, r, a.quick)
+        run_qemu_syscall(t, r)
 
     print("Rumpk benchmarks, %s" % started)
     print("Machine: %s; load average at the end %.2f" % (
