@@ -42,6 +42,48 @@
 
 /* Error numbers, returned negated (the values Linux uses, so strace-like
  * tools and people read them without a table). */
+/* One raw system call with up to three arguments, in this arch's
+ * convention: what the user-mode stubs (native/common/ustub.c) and test
+ * payloads use.  Always inline, so it adds no call out of the stub page. */
+#include <stdint.h>
+static inline __attribute__((always_inline)) int64_t
+rk_syscall3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+#if defined(__x86_64__)
+	register uint64_t rax __asm__("rax") = nr;
+	register uint64_t rdi __asm__("rdi") = a0;
+	register uint64_t rsi __asm__("rsi") = a1;
+	register uint64_t rdx __asm__("rdx") = a2;
+	__asm__ volatile("syscall"
+	                 : "+r"(rax)
+	                 : "r"(rdi), "r"(rsi), "r"(rdx)
+	                 : "rcx", "r11", "memory");
+	return (int64_t)rax;
+#elif defined(__aarch64__)
+	register uint64_t x8 __asm__("x8") = nr;
+	register uint64_t x0 __asm__("x0") = a0;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	__asm__ volatile("svc #0"
+	                 : "+r"(x0)
+	                 : "r"(x8), "r"(x1), "r"(x2)
+	                 : "memory");
+	return (int64_t)x0;
+#elif defined(__riscv)
+	register uint64_t a7 __asm__("a7") = nr;
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r2 __asm__("a2") = a2;
+	__asm__ volatile("ecall"
+	                 : "+r"(r0)
+	                 : "r"(a7), "r"(r1), "r"(r2)
+	                 : "memory");
+	return (int64_t)r0;
+#else
+#error "rk_syscall3: x86_64, aarch64 or riscv64"
+#endif
+}
+
 #define RK_EAGAIN    11
 #define RK_EFAULT    14
 #define RK_EINVAL    22

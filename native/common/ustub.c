@@ -19,89 +19,53 @@
 
 #define USTUB __attribute__((section(".text.rk_ustub"), noinline, used))
 
-static inline __attribute__((always_inline)) int64_t
-sys3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-#if defined(__x86_64__)
-	register uint64_t rax __asm__("rax") = nr;
-	register uint64_t rdi __asm__("rdi") = a0;
-	register uint64_t rsi __asm__("rsi") = a1;
-	register uint64_t rdx __asm__("rdx") = a2;
-	__asm__ volatile("syscall"
-	                 : "+r"(rax)
-	                 : "r"(rdi), "r"(rsi), "r"(rdx)
-	                 : "rcx", "r11", "memory");
-	return (int64_t)rax;
-#elif defined(__aarch64__)
-	register uint64_t x8 __asm__("x8") = nr;
-	register uint64_t x0 __asm__("x0") = a0;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	__asm__ volatile("svc #0"
-	                 : "+r"(x0)
-	                 : "r"(x8), "r"(x1), "r"(x2)
-	                 : "memory");
-	return (int64_t)x0;
-#elif defined(__riscv)
-	register uint64_t a7 __asm__("a7") = nr;
-	register uint64_t r0 __asm__("a0") = a0;
-	register uint64_t r1 __asm__("a1") = a1;
-	register uint64_t r2 __asm__("a2") = a2;
-	__asm__ volatile("ecall"
-	                 : "+r"(r0)
-	                 : "r"(a7), "r"(r1), "r"(r2)
-	                 : "memory");
-	return (int64_t)r0;
-#endif
-}
-
 USTUB static void u_puts(const char *s)
 {
 	const volatile char *p = s;
 	size_t n = 0;
 	while (p[n])
 		n++;
-	(void)sys3(RK_SYS_PUTS, (uintptr_t)s, n, 0);
+	(void)rk_syscall3(RK_SYS_PUTS, (uintptr_t)s, n, 0);
 }
 
 USTUB static void u_yield(void)
 {
-	(void)sys3(RK_SYS_YIELD, 0, 0, 0);
+	(void)rk_syscall3(RK_SYS_YIELD, 0, 0, 0);
 }
 
 USTUB static void u_sleep_ns(uint64_t ns)
 {
-	(void)sys3(RK_SYS_SLEEP, ns, 0, 0);
+	(void)rk_syscall3(RK_SYS_SLEEP, ns, 0, 0);
 }
 
 USTUB static uint64_t u_now_ns(void)
 {
-	return (uint64_t)sys3(RK_SYS_NOW, 0, 0, 0);
+	return (uint64_t)rk_syscall3(RK_SYS_NOW, 0, 0, 0);
 }
 
 /* api.h's contract: 0, or -1 when the message cannot go. */
 USTUB static int u_ring_send(const void *msg, size_t len)
 {
-	return sys3(RK_SYS_SEND, (uintptr_t)msg, len, 0) == 0 ? 0 : -1;
+	return rk_syscall3(RK_SYS_SEND, (uintptr_t)msg, len, 0) == 0 ? 0 : -1;
 }
 
 /* api.h's contract: the length, or -1 when nothing came in time. */
 USTUB static int64_t u_ring_recv(void *buf, size_t cap, uint64_t timeout_ns)
 {
-	int64_t r = sys3(RK_SYS_RECV, (uintptr_t)buf, cap, timeout_ns);
+	int64_t r = rk_syscall3(RK_SYS_RECV, (uintptr_t)buf, cap, timeout_ns);
 	return r < 0 ? -1 : r;
 }
 
 USTUB static void u_exit(int64_t code)
 {
-	(void)sys3(RK_SYS_EXIT, (uint64_t)code, 0, 0);
+	(void)rk_syscall3(RK_SYS_EXIT, (uint64_t)code, 0, 0);
 	for (;;) /* never: the kernel does not return from exit */
 		;
 }
 
 USTUB static uint64_t u_self_id(void)
 {
-	return (uint64_t)sys3(RK_SYS_SELF_ID, 0, 0, 0);
+	return (uint64_t)rk_syscall3(RK_SYS_SELF_ID, 0, 0, 0);
 }
 
 /* Where the payload's entry returns to (hal_user_enter's ret): exit

@@ -10,55 +10,14 @@
 #include <rumpk/api.h>
 #include <rumpk/syscall.h>
 
-static int64_t sys3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
-{
-#if defined(__x86_64__)
-	register uint64_t rax __asm__("rax") = nr;
-	register uint64_t rdi __asm__("rdi") = a0;
-	register uint64_t rsi __asm__("rsi") = a1;
-	register uint64_t rdx __asm__("rdx") = a2;
-	__asm__ volatile("syscall"
-	                 : "+r"(rax)
-	                 : "r"(rdi), "r"(rsi), "r"(rdx)
-	                 : "rcx", "r11", "memory");
-	return (int64_t)rax;
-#elif defined(__aarch64__)
-	register uint64_t x8 __asm__("x8") = nr;
-	register uint64_t x0 __asm__("x0") = a0;
-	register uint64_t x1 __asm__("x1") = a1;
-	register uint64_t x2 __asm__("x2") = a2;
-	__asm__ volatile("svc #0"
-	                 : "+r"(x0)
-	                 : "r"(x8), "r"(x1), "r"(x2)
-	                 : "memory");
-	return (int64_t)x0;
-#else
-	register uint64_t a7 __asm__("a7") = nr;
-	register uint64_t r0 __asm__("a0") = a0;
-	register uint64_t r1 __asm__("a1") = a1;
-	register uint64_t r2 __asm__("a2") = a2;
-	__asm__ volatile("ecall"
-	                 : "+r"(r0)
-	                 : "r"(a7), "r"(r1), "r"(r2)
-	                 : "memory");
-	return (int64_t)r0;
-#endif
-}
-
-#if defined(__x86_64__)
-#define KERNEL_BASE 0x100000ull
-#elif defined(__aarch64__)
-#define KERNEL_BASE 0x40200000ull
-#else
-#define KERNEL_BASE 0x80200000ull
-#endif
+#include "../hostile.h"
 
 /* One call, one expected error; a line names any call that was not
  * refused as expected (by its letter, in order). */
 static unsigned check(const struct rk_api *api, unsigned idx, uint64_t nr,
                       uint64_t a0, uint64_t a1, uint64_t a2, int64_t want)
 {
-	if (sys3(nr, a0, a1, a2) == want)
+	if (rk_syscall3(nr, a0, a1, a2) == want)
 		return 1;
 	char line[48] = "[bad_syscalls] NOT refused as expected: ?";
 	line[40] = (char)('a' + idx);

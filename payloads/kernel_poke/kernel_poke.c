@@ -5,20 +5,11 @@
  * data, bss and heap live).  In user mode every kernel page is
  * supervisor-only, so the first access traps and the payload ends there
  * ("came back" never prints); the kernel goes on with the next image.
- *
- * The addresses are the kernels' link addresses (native/ARCH/link.ld):
- * the payload cannot learn where the kernel really is, and needs not --
- * no kernel address at all is open to it.
+ * KERNEL_BASE: ../hostile.h.
  */
 #include <rumpk/api.h>
 
-#if defined(__x86_64__)
-#define KERNEL_BASE 0x100000ull
-#elif defined(__aarch64__)
-#define KERNEL_BASE 0x40200000ull
-#else
-#define KERNEL_BASE 0x80200000ull
-#endif
+#include "../hostile.h"
 
 __attribute__((section(".text.entry"))) int64_t
 rk_payload_entry(const struct rk_api *api)
