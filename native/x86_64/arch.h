@@ -47,11 +47,44 @@ static inline uint64_t read_cr2(void)
 	return v;
 }
 
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/* GDT selectors (boot.S's x86_gdt; user.S writes the user ones as
+ * numbers). */
+#define X86_SEL_KCODE 0x08
+#define X86_SEL_TSS   0x18
+#define X86_SEL_UDATA 0x28
+#define X86_SEL_UCODE 0x30
+
 /* Linker-script and boot.S symbols. */
 extern char __image_start[], __text_end[], __rodata_end[], __data_end[],
     __image_end[];
 extern uint64_t boot_pml4[512], boot_pdpt[512], boot_pd[4 * 512];
 extern uint32_t x86_has_nx;
+/* user.c: CR4.SMAP is on, so stac/clac exist and guard user pages. */
+extern uint32_t x86_has_smap;
 extern uint64_t x86_gdt[];
 
 /* The 8259 PICs remapped to vectors 0x20..0x2f; the LAPIC timer and its
@@ -83,6 +116,16 @@ void x86_irq_set_rearm(unsigned line, void (*rearm)(void));
  * LAPIC timer's interrupt. */
 void x86_timer_init(void);
 void x86_timer_isr(void);
+/* trap.c: where traps and syscalls from user mode land (TSS.rsp0, and
+ * x86_kstack_top for user.S's syscall entry). */
+extern uint64_t x86_kstack_top;
+void x86_set_kstack(uint64_t top);
+/* user.c: SMEP/SMAP/UMIP, the syscall MSRs. */
+void x86_user_init(void);
+/* user.S: switches to stack, enables interrupts and calls
+ * rk_user_fault(what, pc, addr). */
+_Noreturn void x86_user_fault(const char *what, uint64_t pc, uint64_t addr,
+                              uint64_t stack);
 /* exit.c: a triple fault, which QEMU with -no-reboot turns into an exit. */
 _Noreturn void x86_reset(void);
 

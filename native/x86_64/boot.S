@@ -144,6 +144,11 @@ x86_gdt:
 	.quad 0x00af9a000000ffff         /* 0x08: 64-bit code, DPL 0 */
 	.quad 0x00cf92000000ffff         /* 0x10: data */
 	.quad 0, 0                       /* 0x18: TSS (trap.c fills it) */
+	/* User segments where SYSRET wants them: SS = STAR[63:48] + 8, CS
+	 * = STAR[63:48] + 16 with STAR[63:48] = 0x20 (Intel SDM Vol. 2B,
+	 * SYSRET; user.c sets STAR). */
+	.quad 0x00cff2000000ffff         /* 0x28: user data, DPL 3 */
+	.quad 0x00affa000000ffff         /* 0x30: user 64-bit code, DPL 3 */
 x86_gdt_end:
 	.align 16
 	.globl x86_gdtr

@@ -1,6 +1,6 @@
 /*
  * boot.c - x86_64 boot in C (after boot.S): console, traps, the multiboot
- * memory map into the pmm, page permissions, interrupts and time,
+ * memory map into the pmm, page permissions, user mode, interrupts and time,
  * multiboot modules as payloads, then rk_kmain and hal_exit.
  */
 #include <rumpk/hal.h>
@@ -159,6 +159,7 @@ void x86_main(uint32_t magic, uint32_t info)
 		        "hold; refusing to run any payload");
 		hal_exit(RK_EXIT_REFUSED);
 	}
+	x86_user_init();
 	x86_irq_init();
 	x86_timer_init();
 

@@ -13,6 +13,13 @@
  * a page inside it needs its own permissions: payload memory sealed R+X, stack
  * guard pages unmapped.  Nothing is ever W and X. Without NX (CPUs that lack
  * it) "NX" pages would be executable: main.c then refuses to run any payload.
+ *
+ * A payload's address space (hal.h, "user mode") is a PML4 of its own whose
+ * entry 0 holds a private copy of boot_pdpt: entries 0..3 are the kernel's
+ * page directories, shared and supervisor-only, and entry 128 (the 1 GiB
+ * user slot at 128 GiB) a page directory of user page tables.  The space
+ * is three contiguous pages, PML4, PDPT and user PD, plus a page table per
+ * 2 MiB of the slot in use.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -23,6 +30,7 @@
 
 #define PTE_P      (1ull << 0)
 #define PTE_W      (1ull << 1)
+#define PTE_U      (1ull << 2)
 #define PTE_PWT    (1ull << 3)
 #define PTE_PCD    (1ull << 4)
 #define PTE_PS     (1ull << 7)
@@ -164,4 +172,76 @@ void rk_arch_icache_sync(const void *p, size_t len)
 {
 	(void)p;
 	(void)len;
+}
+
+/* ---- user address spaces ------------------------------------------- */
+
+#define USER_PDPT_INDEX (RK_USER_BASE >> 30)
+
+struct hal_uspace {
+	uint64_t pml4[512], pdpt[512], pd[512];
+};
+
+static uint64_t *table(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR);
+}
+
+struct hal_uspace *hal_uspace_create(void)
+{
+	struct hal_uspace *as = rk_pmm_alloc_pages(3);
+	if (!as)
+		return NULL;
+	/* A user access needs U/S set at every level (Intel SDM Vol. 3A,
+	 * 4.6.1): the kernel's directories and pages have it clear. */
+	rk_memcpy(as->pdpt, boot_pdpt, sizeof(as->pdpt));
+	as->pdpt[USER_PDPT_INDEX] =
+	    (uint64_t)(uintptr_t)as->pd | PTE_P | PTE_W | PTE_U;
+	as->pml4[0] = (uint64_t)(uintptr_t)as->pdpt | PTE_P | PTE_W | PTE_U;
+	return as;
+}
+
+int hal_uspace_map(struct hal_uspace *as, uintptr_t uva, const void *kva,
+                   size_t len, enum hal_uprot prot)
+{
+	uint64_t k = (uint64_t)(uintptr_t)kva;
+	if (((uva | k | len) & (PAGE - 1)) || uva < RK_USER_BASE ||
+	    uva - RK_USER_BASE > RK_USER_SIZE ||
+	    len > RK_USER_BASE + RK_USER_SIZE - uva || k + len > MAPPED_TOP)
+		return -1;
+	uint64_t flags = PTE_P | PTE_U | (prot == HAL_UPROT_RW ? PTE_W : 0) |
+	                 (prot == HAL_UPROT_RX ? 0 : nx);
+	for (uint64_t off = 0; off < len; off += PAGE) {
+		uint64_t va = uva + off;
+		uint64_t *pde = &as->pd[(va - RK_USER_BASE) / BIG];
+		if (!(*pde & PTE_P)) {
+			uint64_t *pt = rk_pmm_alloc_pages(1);
+			if (!pt)
+				return -1;
+			*pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W | PTE_U;
+		}
+		table(*pde)[(va / PAGE) % 512] = (k + off) | flags;
+	}
+	return 0;
+}
+
+void hal_uspace_destroy(struct hal_uspace *as)
+{
+	if (!as)
+		return;
+	for (unsigned i = 0; i < 512; i++)
+		if (as->pd[i] & PTE_P)
+			rk_pmm_free_pages(table(as->pd[i]), 1);
+	rk_pmm_free_pages(as, 3);
+}
+
+/* as NULL: the kernel's own tables.  No PCIDs: one CPU, and a CR3 load
+ * flushes the TLB's non-global entries, which are all of them (Intel SDM
+ * Vol. 3A, 4.10.4.1). */
+void hal_uspace_switch(struct hal_uspace *as, void *kstack_top)
+{
+	uint64_t cr3 = (uint64_t)(uintptr_t)(as ? (void *)as : boot_pml4);
+	x86_set_kstack((uint64_t)(uintptr_t)kstack_top & ~15ull);
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
 }

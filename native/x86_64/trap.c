@@ -1,13 +1,16 @@
 /*
  * trap.c - the IDT, the TSS and the exception reports.
  *
- * All 32 exception vectors are fatal: they print
+ * An exception in the kernel (CPL 0) is fatal: it prints
  *   [TRAP] <name> (vector N, error E) at pc=0x... addr=0x... fiber '<f>'
- * (addr is CR2 for a page fault, 0 otherwise) and exit with status 100;
+ * (addr is CR2 for a page fault, 0 otherwise) and exits with status 100;
  * a page fault in a fiber's stack guard page prints a stack-overflow
  * panic and exits with 102 instead.  Exceptions run on their own stack
- * (IST1), so a blown fiber stack still gets a report.  Vectors 0x20..0x30
- * (ISA lines, LAPIC timer) and the spurious vector go to irq.c.
+ * (IST1), so a blown fiber stack still gets a report.  An exception in
+ * user mode (CPL 3) ends the payload: rk_user_fault, on the fiber's
+ * kernel stack.  Vectors 0x20..0x30 (ISA lines, LAPIC timer) and the
+ * spurious vector go to irq.c; one taken in user mode then gives the core
+ * its rk_user_return before the return to the payload.
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
@@ -45,6 +48,7 @@ extern const uint64_t x86_isr_spurious[1];
 
 static struct idt_entry idt[256] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
+uint64_t x86_kstack_top;
 static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 
 static const char *const names[32] = {
@@ -99,12 +103,15 @@ void x86_trap_init(void)
 	/* TSS descriptor (16 bytes) at GDT selector 0x18. */
 	uint64_t base = (uint64_t)(uintptr_t)&tss, limit = sizeof(tss) - 1;
 	tss.ist[0] = (uint64_t)(uintptr_t)(trap_stack + sizeof(trap_stack));
+	/* No I/O bitmap (its base is past the TSS limit) and IOPL 0: in and
+	 * out at CPL 3 raise #GP (Intel SDM Vol. 1, 19.5 "Protected-Mode
+	 * I/O"). */
 	tss.iomap = sizeof(tss);
 	x86_gdt[3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
 	             (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
 	             (((base >> 24) & 0xff) << 56);
 	x86_gdt[4] = base >> 32;
-	__asm__ volatile("ltr %w0" : : "r"(0x18));
+	__asm__ volatile("ltr %w0" : : "r"(X86_SEL_TSS));
 
 	for (unsigned v = 0; v < 49; v++)
 		set_gate(v, x86_isr_table[v], v < 32 ? 1 : 0);
@@ -114,6 +121,14 @@ void x86_trap_init(void)
 		uint64_t base;
 	} idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
 	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* Interrupts and exceptions from CPL 3 switch to TSS.rsp0 (Intel SDM
+ * Vol. 3A, 6.14.4); the exception vectors' IST1 overrides it (6.14.5). */
+void x86_set_kstack(uint64_t top)
+{
+	tss.rsp[0] = top;
+	x86_kstack_top = top;
 }
 
 static void fatal(const struct x86_frame *f)
@@ -152,7 +167,22 @@ static void fatal(const struct x86_frame *f)
 void x86_trap(struct x86_frame *f);
 void x86_trap(struct x86_frame *f)
 {
-	if (f->vector < 32)
+	unsigned v = (unsigned)f->vector;
+	bool user = f->cs & 3; /* the RPL of the interrupted CS: its CPL */
+
+	if (v < 32) {
+		/* NMI, double fault and machine check are the machine's, not
+		 * the payload's. */
+		if (user && v != 2 && v != 8 && v != 18)
+			x86_user_fault(names[v], f->rip,
+			               v == 14 ? read_cr2() : 0,
+			               x86_kstack_top);
 		fatal(f);
-	x86_irq_dispatch((unsigned)f->vector);
+	}
+	x86_irq_dispatch(v);
+	if (user) {
+		__asm__ volatile("sti" : : : "memory");
+		rk_user_return();
+		__asm__ volatile("cli" : : : "memory");
+	}
 }

@@ -2,8 +2,11 @@
  * vectors.S - interrupt and exception entry stubs.  Each stub pushes an
  * error code (0 when the CPU pushes none) and its vector, then the common
  * path saves every general register into a struct x86_frame (trap.c) and
- * calls x86_trap(frame) on a 16-byte aligned stack.
+ * calls x86_trap(frame) on a 16-byte aligned stack.  Entered from user
+ * mode, it also keeps the payload's x87/SSE state below the frame: the
+ * core may run another payload before this one resumes.
  */
+#define FRAME_CS 144             /* offsetof(struct x86_frame, cs) */
 	.text
 isr_common:
 	push %rax
@@ -22,11 +25,24 @@ isr_common:
 	push %r14
 	push %r15
 	cld
-	mov %rsp, %rdi
+	/* Interrupt delivery keeps RFLAGS.AC (Intel SDM Vol. 3A, 6.12.1,
+	 * flag usage by a handler): with SMAP on, a payload's AC would open
+	 * user pages to the kernel. */
+	cmpl $0, x86_has_smap(%rip)
+	je 1f
+	clac
+1:	mov %rsp, %rdi
 	mov %rsp, %rbx           /* callee-saved: the frame */
 	and $-16, %rsp
-	call x86_trap
-	mov %rbx, %rsp
+	testb $3, FRAME_CS(%rbx) /* from CPL 3? */
+	jz 2f
+	sub $512, %rsp
+	fxsave64 (%rsp)
+2:	call x86_trap
+	testb $3, FRAME_CS(%rbx)
+	jz 3f
+	fxrstor64 (%rsp)
+3:	mov %rbx, %rsp
 	pop %r15
 	pop %r14
 	pop %r13
