@@ -212,8 +212,6 @@ bool rv_guard_page_of(uintptr_t addr)
 
 /* ---- user mode (hal.h) ------------------------------------------- */
 
-const bool hal_user_mode = true;
-
 #define USER_SLOT ((unsigned)(RK_USER_BASE / GIGA)) /* root index 128 */
 
 struct hal_uspace {
@@ -326,20 +324,4 @@ void hal_uspace_switch(struct hal_uspace *as, void *kstack_top)
 		tlb_flush();
 	else if (fresh || max_asid == 0)
 		tlb_flush_asid(as->asid);
-}
-
-/* sstatus.SUM opens user pages to S-mode loads and stores (privileged
- * spec, "Memory Privilege in sstatus"); it is clear everywhere else. */
-void hal_user_copy_in(void *dst, uintptr_t usrc, size_t len)
-{
-	csr_set(sstatus, SSTATUS_SUM);
-	rk_memcpy(dst, (const void *)usrc, len);
-	csr_clear(sstatus, SSTATUS_SUM);
-}
-
-void hal_user_copy_out(uintptr_t udst, const void *src, size_t len)
-{
-	csr_set(sstatus, SSTATUS_SUM);
-	rk_memcpy((void *)udst, src, len);
-	csr_clear(sstatus, SSTATUS_SUM);
 }
