@@ -1,9 +1,9 @@
 /*
- * hal_user.c - the simulator's answer to hal.h's user-mode section: not
- * yet.  Payloads still run on kernel fibers here (hal_user_mode is
- * false, so the core never calls the rest); their isolation on the
- * simulator is a confined child process per payload (docs/isolation.md),
- * which replaces this file.
+ * hal_user_none.c - the simulator's user-mode section on hosts without
+ * one: payloads run on kernel fibers (hal_user_mode is false, so the
+ * core never calls the rest).  On x86_64 hosts each payload runs in a
+ * confined child process instead (hal_user.c, docs/isolation.md); the
+ * other hosts need their own stub page and filter for it (sim/ustub.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
