@@ -94,6 +94,8 @@ def build_command(args, payloads, tmpdir):
             qboot = "/usr/share/qemu/qboot.rom"
             if os.path.exists(qboot):
                 cmd += ["-bios", qboot]
+        if args.cpu:
+            cmd += ["-cpu", args.cpu]
         cmd += ["-kernel", args.kernel,
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if payloads:
@@ -462,7 +464,8 @@ OPTIONS = [
                           help="extra QEMU argument (repeatable)")),
     (["--qemu"], dict(default=None, help="QEMU binary to run")),
     (["--machine"], dict(default=None, help="override -M")),
-    (["--cpu"], dict(default=None, help="override -cpu (aarch64)")),
+    (["--cpu"], dict(default=None, help="-cpu (x86_64, aarch64; aarch64's "
+                     "default is cortex-a72)")),
     (["--bios"], dict(default=None, help="override -bios")),
     (["--smp"], dict(type=int, default=None, help="-smp N")),
     (["--quiet"], dict(action="store_true",
