@@ -54,7 +54,8 @@
 #include "sim.h"
 #include "ustub.h"
 
-const bool hal_user_mode = false;
+/* sim/meson.build says when (sim_user_mode). */
+const bool hal_user_mode = RK_SIM_USER_MODE;
 
 /* ---- the stub page (ustub.c, embedded by the build) ------------------ */
 _Alignas(SIM_PAGE) const char hal_ustub_start[SIM_PAGE] = {
@@ -367,27 +368,30 @@ static long futex(uint32_t *w, int op, uint32_t val, const struct timespec *t)
 	return syscall(SYS_futex, w, op, val, t, NULL, 0);
 }
 
-/* What a fatal signal is called, in the x86 words the native port uses
- * for the same exception where there is one. */
+/* What a fatal signal is called: the host's name (strsignal's, as the
+ * simulator's other trap reports say it) and, where there is one, the
+ * x86 exception the native port names for the same fault. */
 static const char *fault_name(int sig, int code)
 {
 	switch (sig) {
 	case SIGSEGV:
-		return code == SI_KERNEL ? "general protection fault"
-		                         : "page fault";
+		return code == SI_KERNEL
+		           ? "Segmentation fault (general protection fault)"
+		           : "Segmentation fault (page fault)";
 	case SIGILL:
-		return "invalid opcode";
+		return "Illegal instruction (invalid opcode)";
 	case SIGFPE:
-		return code == FPE_INTDIV ? "divide error"
-		                          : "floating-point error";
+		return code == FPE_INTDIV ? "Floating point exception (divide "
+		                            "error)"
+		                          : "Floating point exception";
 	case SIGTRAP:
-		return "breakpoint";
+		return "Trace/breakpoint trap";
 	case SIGBUS:
-		return "bus error";
+		return "Bus error";
 	case SIGSYS:
-		return "bad system call";
+		return "Bad system call";
 	default:
-		return "killed by a signal";
+		return "Killed by a signal";
 	}
 }
 

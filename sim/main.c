@@ -5,6 +5,7 @@
  * failed, 2 usage, 100 and above a trap or panic (docs/exit-status.md).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
@@ -40,6 +41,14 @@ static int start_traffic(const struct sim_opts *o)
 	return 0;
 }
 
+/* --append's words after the traffic's, if any. */
+static void append_words(const struct sim_opts *o)
+{
+	size_t used = strlen(cmdline);
+	const char *w = o->append_words + (used ? 0 : 1);
+	snprintf(cmdline + used, sizeof(cmdline) - used, "%s", w);
+}
+
 static void fill_boot(const struct sim_opts *o, struct rk_boot *b)
 {
 	*b = (struct rk_boot){
@@ -51,7 +60,7 @@ static void fill_boot(const struct sim_opts *o, struct rk_boot *b)
 	    .nkeys = o->nkeys,
 	    .keep_builtin_keys = o->keep_builtin_keys,
 	    .max_body = o->max_body,
-	    .cmdline = o->traffic ? cmdline : NULL,
+	    .cmdline = cmdline[0] ? cmdline : NULL,
 	};
 }
 
@@ -114,6 +123,8 @@ static int run(const struct sim_opts *o)
 	set_time(o);
 	if (o->traffic && start_traffic(o) != 0)
 		return RK_EXIT_USAGE;
+	if (o->append_words[0])
+		append_words(o);
 	fill_boot(o, &boot);
 	sim_trap_init();
 	sim_uart_init();

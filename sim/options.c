@@ -159,6 +159,21 @@ static int read_gov_param(struct sim_opts *o, const char *v)
 	return 0;
 }
 
+/* Words the kernel reads on its command line, as a boot loader passes
+ * them (budget_ms=N, fault=..., run=parallel: kernel.h); the kernel
+ * checks them and says what it refuses. */
+static int read_append(struct sim_opts *o, const char *v)
+{
+	size_t used = strlen(o->append_words);
+	size_t room = sizeof(o->append_words) - used;
+	int n = snprintf(o->append_words + used, room, " %s", v);
+	if (n < 0 || (size_t)n >= room) {
+		o->append_words[used] = '\0';
+		return sim_usage_error("--append: too many words: '%s'", v);
+	}
+	return 0;
+}
+
 static int read_viz(struct sim_opts *o, const char *v)
 {
 	(void)v;
@@ -226,6 +241,11 @@ static const struct sim_option options[] = {
      false, read_trust_builtin},
     {"max-body", "BYTES", "refuse bodies larger than this", false,
      read_max_body},
+    {"append", "WORDS",
+     "more words for the kernel's command line, as a boot loader passes "
+     "them: budget_ms=N, fault=kill|stop|restart:N, "
+     "run=sequential|parallel (repeatable)",
+     false, read_append},
     {"traffic", "quiet|burst|flood|FILE",
      "drive the console UART with this traffic and receive it under the "
      "War/Peace governor (FILE: lines '<ms> <events per second>')",

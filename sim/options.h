@@ -32,6 +32,9 @@ struct sim_opts {
 	/* The --gov-param words as the kernel's command line says them,
 	 * in the order given (" gov.NAME=VALUE" each). */
 	char gov_words[1024];
+	/* --append: more words for the kernel's command line (kernel.h),
+	 * " WORD" each, in the order given. */
+	char append_words[512];
 	/* Time. */
 	enum sim_time_mode time; /* --time, when time_set */
 	bool time_set;

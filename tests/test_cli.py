@@ -240,6 +240,14 @@ def main():
            out_has=["wrong architecture"])
     expect("sim max-body", [sim, "--max-body", "16", "--payload", a.hello], 1,
            out_has=["the loader's limit"])
+    # --append: words for the kernel's command line, checked by the kernel.
+    expect("sim --append", [sim, "--append", "run=parallel", "--append",
+                            "budget_ms=5000", "--payload", a.hello], 0,
+           out_has=["[hello] bus message came back intact"])
+    expect("sim --append malformed", [sim, "--append", "budget_ms=soon",
+                                      "--payload", a.hello], 2,
+           out_has=["[BOOT] budget_ms=soon: expected milliseconds"],
+           out_lacks=["[NPL] Executing"])
     rc, out, _ = run([sim, "--payload", a.trap_ill])
     check("sim illegal instruction traps", rc == 100 and "[TRAP]" in out
           and "Illegal instruction" in out, f"{rc} {out}")
