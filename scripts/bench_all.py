@@ -17,6 +17,9 @@ Benchmarks (each prints its own anchors; this script only collects):
   bench/qemu_boot.py   native kernels' boot to exit vs a bare kernel in
                        the same QEMU (if present; the hook for it is
                        run_qemu_boot below)
+  bench/bench_syscall_sim  a null syscall from a payload's own process on
+                       the simulator vs a futex ping-pong between two
+                       processes (x86_64 hosts)
   bench/qemu_syscall.py  a null syscall from user mode vs a direct call,
                        in ns and in instructions (-icount), per arch
 A benchmark that is missing or fails gives a row saying so; the exit
@@ -170,6 +173,25 @@ def run_sleep(t, r, build):
               "nanosleep", float(a.group(2)), "us")
 
 
+def run_syscall_sim(t, r, build):
+    b = exe(build, "bench_syscall_sim")
+    if not b:
+        return  # x86_64 hosts only
+    rc, out = r.run("syscall-sim", [b])
+    if rc != 0:
+        return t.problem("null syscall (sim)",
+                         "bench_syscall_sim failed (status %d)" % rc)
+    if "skipped" in out:
+        return  # payloads on kernel fibers in that build
+    m = re.search(r"rk syscall \(child process\)\s+%s ns" % NUM, out)
+    a = re.search(r"anchor: futex ping-pong\s+%s ns" % NUM, out)
+    if not (m and a):
+        return t.problem("null syscall (sim)", "output not understood")
+    t.add("null syscall (sim)", "RK_SYS_NOW from a payload's process, ns",
+          float(m.group(1)), "futex ping-pong, 2 processes",
+          float(a.group(1)), "ns")
+
+
 def run_qemu_boot(t, r, quick):
     """Hook for bench/qemu_boot.py: its first markdown table is wall ms,
     '| arch | bare | demo | hello | ...'.  Missing script: a row says so."""
@@ -243,6 +265,7 @@ def main():
     if a.build_asm:
         run_switch(t, r, a.build_asm, "asm")
     run_sleep(t, r, a.build)
+    run_syscall_sim(t, r, a.build)
     if not a.no_qemu:
         run_qemu_boot(t, r, a.quick)
         run_qemu_syscall(t, r)
