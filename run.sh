@@ -5,7 +5,7 @@
 #   ./run.sh sim ARGS...          rumpk-sim ARGS (e.g. --payload x.npl)
 #   ./run.sh qemu ARCH [--key-pub FILE] [--timeout SEC] [PAYLOAD.npl ...]
 #                                 boot the native kernel for ARCH in QEMU
-#            [--serial-in FILE] [--append 'gov=irq|poll|adaptive']
+#            [--serial-in FILE] [--append 'WORDS']
 #                                 feed FILE to its UART: [GOV] statistics
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
