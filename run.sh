@@ -6,7 +6,8 @@
 #   ./run.sh qemu ARCH [--key-pub FILE] [--timeout SEC] [PAYLOAD.npl ...]
 #                                 boot the native kernel for ARCH in QEMU
 #            [--serial-in FILE] [--append 'WORDS']
-#                                 feed FILE to its UART: [GOV] statistics
+#                                 feed FILE to its UART ([GOV] statistics);
+#                                 kernel words: gov=, budget_ms=, fault=, run=
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
