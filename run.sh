@@ -23,7 +23,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
