@@ -5,6 +5,7 @@
  * Payload memory is mapped read+write, then sealed read+exec with
  * mprotect: never writable and executable at once.
  */
+#include <sanitizer/asan_interface.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -44,8 +45,14 @@ void *hal_stack_alloc(size_t size)
 void hal_stack_free(void *stack, size_t size)
 {
 	size_t guard = host_page_size();
-	if (stack)
-		munmap((uint8_t *)stack - guard, round_up(size) + guard);
+	if (!stack)
+		return;
+	/* Under ASan the redzones of the fiber's last frames would outlive
+	 * the mapping and poison whatever is mapped here next (a payload's
+	 * pages, which the simulator copies with pwrite); a no-op without
+	 * ASan. */
+	ASAN_UNPOISON_MEMORY_REGION(stack, round_up(size));
+	munmap((uint8_t *)stack - guard, round_up(size) + guard);
 }
 
 void *hal_exec_alloc(size_t size)
