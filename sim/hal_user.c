@@ -116,8 +116,10 @@ static struct hal_uspace *active;
 static _Noreturn void panic(const char *what)
 {
 	host_console_flush();
-	fprintf(stderr, "rumpk-sim: %s: %s\n", what,
-	        errno ? strerror(errno) : "internal error");
+	if (errno)
+		fprintf(stderr, "rumpk-sim: %s: %s\n", what, strerror(errno));
+	else
+		fprintf(stderr, "rumpk-sim: %s\n", what);
 	hal_exit(RK_EXIT_PANIC);
 }
 
@@ -408,9 +410,14 @@ static void check_alive(struct hal_uspace *as)
 	as->pid = 0;
 	as->running = false;
 	if (si.si_code == CLD_EXITED) {
+		char why[160];
+		snprintf(why, sizeof(why),
+		         "rumpk-payload-host exited with status %d before the "
+		         "payload ran (125: close_range, 126: seccomp refused, "
+		         "else see above)",
+		         si.si_status);
 		errno = 0;
-		panic("the payload host could not start the payload (see "
-		      "above)");
+		panic(why);
 	}
 	rk_user_fault(fault_name(si.si_status, 0), 0, 0);
 }

@@ -43,6 +43,10 @@
 #endif
 
 #define MAX_MAPS 8
+/* Exit statuses of a failed start (the kernel reports them): 127 with a
+ * message on stderr, these two after stderr is closed. */
+#define EXIT_NO_CLOSE  125
+#define EXIT_NO_FILTER 126
 
 static _Noreturn void die(const char *what)
 {
@@ -162,11 +166,12 @@ static void confine(uint64_t stub)
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		die("no_new_privs");
-	/* Nothing to write to any more: no fd is left after this. */
+	/* No fd is left after this, not even stderr: the exit status says
+	 * what failed (hal_user.c prints it). */
 	if (close_range(0, ~0u, 0) != 0)
-		_exit(127);
+		_exit(EXIT_NO_CLOSE);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-		_exit(127);
+		_exit(EXIT_NO_FILTER);
 }
 
 /* launch(pc, sp, arg, ret): the entry with arg in rdi and rax, ret as
