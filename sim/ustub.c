@@ -118,58 +118,16 @@ static int64_t chan_call(uint64_t kind, uint64_t nr, uint64_t a0, uint64_t a1,
 	return c->ret;
 }
 
-static inline int64_t sys3(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+static inline int64_t ustub_call(uint64_t nr, uint64_t a0, uint64_t a1,
+                                 uint64_t a2)
 {
 	return chan_call(SIM_REQ_SYSCALL, nr, a0, a1, a2, 0, 0, 0);
 }
 
-/* The struct rk_api members, as native/common/ustub.c has them. */
-U static void u_puts(const char *s)
-{
-	const volatile char *p = s;
-	uint64_t n = 0;
-	while (p[n])
-		n++;
-	(void)sys3(RK_SYS_PUTS, (uintptr_t)s, n, 0);
-}
-
-U static void u_yield(void)
-{
-	(void)sys3(RK_SYS_YIELD, 0, 0, 0);
-}
-
-U static void u_sleep_ns(uint64_t ns)
-{
-	(void)sys3(RK_SYS_SLEEP, ns, 0, 0);
-}
-
-U static uint64_t u_now_ns(void)
-{
-	return (uint64_t)sys3(RK_SYS_NOW, 0, 0, 0);
-}
-
-U static int u_ring_send(const void *msg, uint64_t len)
-{
-	return sys3(RK_SYS_SEND, (uintptr_t)msg, len, 0) == 0 ? 0 : -1;
-}
-
-U static int64_t u_ring_recv(void *buf, uint64_t cap, uint64_t timeout_ns)
-{
-	int64_t r = sys3(RK_SYS_RECV, (uintptr_t)buf, cap, timeout_ns);
-	return r < 0 ? -1 : r;
-}
-
-U static void u_exit(int64_t code)
-{
-	(void)sys3(RK_SYS_EXIT, (uint64_t)code, 0, 0);
-	for (;;) /* never: the kernel does not answer an exit */
-		;
-}
-
-U static uint64_t u_self_id(void)
-{
-	return (uint64_t)sys3(RK_SYS_SELF_ID, 0, 0, 0);
-}
+/* The struct rk_api members: the same stubs as natively, over the
+ * channel. */
+#define USTUB U
+#include "../native/common/ustub_api.h"
 
 /* SIGSYS from the seccomp filter: a syscall instruction the host
  * refused, which on Rumpk is a Rumpk syscall (number in rax: the kernel
