@@ -8,6 +8,7 @@
 #include <rumpk/ring.h>
 #include <rumpk/sched.h>
 #include <rumpk/syscall.h>
+#include <rumpk/trace.h>
 
 #include "core.h"
 
@@ -151,6 +152,8 @@ static void payload_fiber(void *arg)
 	self->user = p;
 	rk_ring_attach(&bus, &p->inbox);
 	if (hal_user_mode) {
+		rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_USER,
+		              0);
 		/* Deprivileged, in the address space the scheduler loaded
 		 * when it switched here (rk_payload_run gave it to this
 		 * fiber); it comes back only through syscalls and faults
@@ -280,6 +283,7 @@ _Noreturn void rk_payload_fault(int status)
 	struct rk_fiber *self = rk_fiber_current();
 
 	p->pub.fault_status = status;
+	rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_FAULT, status);
 	if (policy.kind == RK_FAULT_STOP) {
 		rk_printf("[NPL] fault=stop: '%s' faulted, ending the run\n",
 		          p->pub.name);
@@ -308,6 +312,8 @@ _Noreturn void rk_payload_fault(int status)
 	self->uspace = p->pub.us.as;
 	hal_uspace_switch(self->uspace, rk_fiber_kstack_top(self));
 	announce_restart(p, p->restarts);
+	rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_RESTART,
+	              p->restarts);
 	hal_user_enter(p->pub.us.entry_uva, p->pub.us.sp_uva, p->pub.us.api_uva,
 	               p->pub.us.exit_uva);
 }

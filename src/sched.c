@@ -111,6 +111,11 @@ static void reap(void)
 	}
 }
 
+unsigned rk_fiber_slot(const struct rk_fiber *f)
+{
+	return (unsigned)(f - fibers);
+}
+
 /* The one-shot timer serves the first sleeper and the time slice of a
  * payload in user mode, whichever comes first. */
 static void arm_timer(void)

@@ -21,7 +21,7 @@ void rk_trace_set_sink(rk_trace_sink_fn fn)
 static void put_frame(unsigned kind, uint64_t now, uint64_t a, uint64_t b,
                       uint64_t c)
 {
-	static const char letter[] = "?SGIRF";
+	static const char letter[] = "?SGIRFP";
 	char buf[96];
 	int n;
 	if (kind == RK_TR_SPAWN) {

@@ -148,26 +148,30 @@ static int run(char **argv, const char *out)
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
-	int i;
+	int i, want = 0;
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--status") && i + 1 < argc)
+			want = atoi(argv[++i]); /* the run's own status */
 		else
 			i++; /* checks: read after the run */
 	if (!out || i + 1 >= argc) {
 		fprintf(stderr, "usage: test_viz_snapshot --out FILE.bmp "
 		                "[--text PANE:TEXT]... [--live PANE]... "
-		                "[--color PANE:RRGGBB]... -- SIM [ARGS]...\n");
+		                "[--color PANE:RRGGBB]... [--status N] -- SIM "
+		                "[ARGS]...\n");
 		return 2;
 	}
 	/* The test must not need a display. */
 	unsetenv("DISPLAY");
 	unsetenv("WAYLAND_DISPLAY");
 	int rc = run(argv + i + 1, out);
-	if (rc != 0) {
+	if (rc != want) {
 		char s[16];
 		snprintf(s, sizeof(s), "%d", rc);
-		fail("rumpk-sim exited with status %s%s", s, "");
+		fail("rumpk-sim exited with status %s, expected %s", s,
+		     want ? "that of --status" : "0");
 		return 1;
 	}
 	SDL_Surface *raw = SDL_LoadBMP(out);
@@ -205,7 +209,7 @@ int main(int argc, char **argv)
 
 	for (int j = 1; j < argc && strcmp(argv[j], "--"); j += 2) {
 		const char *opt = argv[j], *val = argv[j + 1];
-		if (!strcmp(opt, "--out"))
+		if (!strcmp(opt, "--out") || !strcmp(opt, "--status"))
 			continue;
 		char pname[16];
 		const char *colon = strchr(val, ':');

@@ -77,6 +77,8 @@ _Noreturn void rk_fiber_exit(int64_t code);
 /* Waits for a joinable fiber to exit and frees it; returns its code. */
 int64_t rk_fiber_join(struct rk_fiber *f);
 struct rk_fiber *rk_fiber_current(void); /* NULL outside fibers */
+/* f's slot in the fiber table (the trace's name for it). */
+unsigned rk_fiber_slot(const struct rk_fiber *f);
 /* The top of f's kernel stack for traps from user mode (below its saved
  * context). */
 void *rk_fiber_kstack_top(const struct rk_fiber *f);

@@ -26,6 +26,16 @@ enum rk_trace_kind {
 	/* a = slot, b = priority, c = (uintptr_t)the fiber (its id and
 	 * name are read by the sink during the call) */
 	RK_TR_SPAWN = 5,
+	/* a = slot of a payload's fiber, b = what (enum rk_trace_payload),
+	 * c = its status (FAULT) or restart count (RESTART) */
+	RK_TR_PAYLOAD = 6,
+};
+
+/* What happened to a payload in user mode (RK_TR_PAYLOAD's b). */
+enum rk_trace_payload {
+	RK_TRP_USER = 0,    /* entered user mode (the simulator: its process) */
+	RK_TRP_FAULT = 1,   /* faulted, contained */
+	RK_TRP_RESTART = 2, /* started again from its verified copy */
 };
 
 #define RK_TRACE_IDLE  0xffu /* "slot" of the idle loop */

@@ -152,6 +152,14 @@ void viz_model_event(struct viz_model *m, unsigned kind, uint64_t t, uint64_t a,
 			         name ? name : "?");
 		}
 		break;
+	case RK_TR_PAYLOAD:
+		if (a < VM_SLOTS && m->fib[a].used) {
+			struct vm_fiber *f = &m->fib[a];
+			f->payload = b == RK_TRP_FAULT ? 'F' : 'U';
+			if (b == RK_TRP_RESTART)
+				f->restarts = (unsigned)c;
+		}
+		break;
 	default:
 		break;
 	}

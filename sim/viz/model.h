@@ -38,6 +38,10 @@ struct vm_fiber {
 	unsigned prio;
 	unsigned state; /* enum rk_fiber_state */
 	uint64_t switches;
+	/* A payload in user mode: 'U' running there (on the simulator in
+	 * a process of its own), 'F' faulted; 0 a kernel fiber. */
+	char payload;
+	unsigned restarts;
 };
 
 struct vm_con_line {

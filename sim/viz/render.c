@@ -136,17 +136,21 @@ static void fibers(struct viz_fb *fb, const struct viz_view *v)
 	int x = r.x + VIZ_PAD, y = r.y + VIZ_BODY_Y;
 	viz_text(fb, x, y,
 	         "sl name           id               pr state   "
-	         "switches",
+	         "payload  switches",
 	         VIZ_C_DIM, 80);
 	y += VIZ_LINE_H + 2;
 	int rows = (r.y + r.h - 2 - y) / VIZ_LINE_H;
 	for (unsigned i = 0; i < v->nrows && (int)i < rows; i++) {
 		const struct viz_row *f = &v->rows[i];
-		char buf[100];
+		char buf[100], pl[16] = "";
+		if (f->payload)
+			snprintf(pl, sizeof(pl), "%s%s%.0u",
+			         f->payload == 'F' ? "FAULT" : "user",
+			         f->restarts ? " r" : "", f->restarts);
 		snprintf(buf, sizeof(buf),
-		         "%2u %-14.14s %016llx %2u %-7s %8llu", f->slot,
+		         "%2u %-14.14s %016llx %2u %-7s %-8s %8llu", f->slot,
 		         f->name, (unsigned long long)f->id, f->prio,
-		         state_name(f->state, f->running, f->exited),
+		         state_name(f->state, f->running, f->exited), pl,
 		         (unsigned long long)f->switches);
 		if (f->running)
 			viz_fill(fb, r.x + 2, y - 1, r.w - 4, VIZ_LINE_H,

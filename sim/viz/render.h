@@ -25,6 +25,8 @@ struct viz_row {
 	unsigned prio, state;
 	uint64_t switches;
 	bool running, exited;
+	char payload; /* vm_fiber's: 'U', 'F' or 0 */
+	unsigned restarts;
 };
 
 #define VIZ_MAX_COUNTERS 32

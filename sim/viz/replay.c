@@ -59,6 +59,8 @@ static unsigned kind_of(char c)
 		return RK_TR_RING;
 	case 'F':
 		return RK_TR_SPAWN;
+	case 'P':
+		return RK_TR_PAYLOAD;
 	default:
 		return 0;
 	}
@@ -194,6 +196,8 @@ static void build_view(struct viz_view *v, const struct viz_model *m,
 		r->switches = f->switches;
 		r->exited = f->exited;
 		r->running = m->current == s;
+		r->payload = f->payload;
+		r->restarts = f->restarts;
 	}
 	const char *base = strrchr(path, '/');
 	snprintf(v->title, sizeof(v->title), "replay of %s",

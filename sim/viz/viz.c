@@ -75,6 +75,10 @@ static void add_row(const struct rk_fiber *f, void *arg)
 	r->state = f->state;
 	r->switches = f->switches;
 	r->running = f == rk_fiber_current();
+	if (M.fib[r->slot].used && M.fib[r->slot].id == f->id) {
+		r->payload = M.fib[r->slot].payload;
+		r->restarts = M.fib[r->slot].restarts;
+	}
 }
 
 static void build_view(void)
@@ -103,6 +107,8 @@ static void build_view(void)
 		r->prio = f->prio;
 		r->switches = f->switches;
 		r->exited = true;
+		r->payload = f->payload;
+		r->restarts = f->restarts;
 	}
 	snprintf(V.title, sizeof(V.title), "live simulator (%s time)",
 	         simt ? "simulated" : "real");
