@@ -9,9 +9,10 @@
  * then on no one can write it, not the child, not the kernel.  The
  * kernel keeps a mapping of each memfd (read-only when sealed), through
  * which hal_user_copy_in/out reach user memory; the child maps the same
- * memfds at the same user addresses (payload_host.c).  The core reaches
- * user memory through those two functions only, so the kernel's own
- * copies of the pages are never looked at again.
+ * memfds at the same user addresses (payload_host.c).  A sealed page's
+ * kernel copy is never looked at again; a writable one (the stack, the
+ * bus window) is replaced by its memfd's mapping, so the core's pointer
+ * to it stays good and shows what the child wrote, as natively.
  *
  * The CPU.  A payload's fiber in hal_user_enter is the CPU in user mode:
  * it starts the child (rumpk-payload-host, a fresh program next to
@@ -185,8 +186,12 @@ int hal_uspace_map(struct hal_uspace *as, uintptr_t uva, const void *kva,
 	int fd = sealed_memfd("rumpk-user", kva, len, seals);
 	if (fd < 0)
 		return -1;
-	void *k = mmap(NULL, len, PROT_READ | (rw ? PROT_WRITE : 0), MAP_SHARED,
-	               fd, 0);
+	/* A writable mapping replaces the kernel's own pages (kva came from
+	 * hal_exec_alloc: whole pages), so the core, which reads and writes
+	 * the bus window directly (src/bus.c), sees what the child sees. */
+	void *k = mmap(rw ? (void *)(uintptr_t)kva : NULL, len,
+	               PROT_READ | (rw ? PROT_WRITE : 0),
+	               MAP_SHARED | (rw ? MAP_FIXED : 0), fd, 0);
 	if (k == MAP_FAILED) {
 		close(fd);
 		return -1;
@@ -213,7 +218,11 @@ void hal_uspace_destroy(struct hal_uspace *as)
 {
 	end_child(as);
 	for (unsigned i = 0; i < as->n; i++) {
-		munmap(as->m[i].k, as->m[i].len);
+		/* The writable ones are the kernel's pages: they stay, with
+		 * the memfd under them, until hal_exec_free or the next map
+		 * of them. */
+		if (as->m[i].prot != HAL_UPROT_RW)
+			munmap(as->m[i].k, as->m[i].len);
 		close(as->m[i].fd);
 	}
 	munmap(as->chan, SIM_PAGE);

@@ -14,6 +14,8 @@
 
 #include <rumpk/kernel.h>
 #include <rumpk/npl.h>
+#include <rumpk/sched.h>
+#include <rumpk/ubus.h>
 
 /* The compiled-in keyring (scripts/gen_keyring.py, from -Dtrusted_keys)
  * and the repository's development key, to warn when it is trusted. */
@@ -48,6 +50,15 @@ size_t rk_initrd_split(const void *blob, size_t len,
                                   void *arg),
                        void *arg);
 
+/* A payload's end of the bus: its window (mapped into it in user mode)
+ * and the indices the kernel owns, which it never reads back from the
+ * window. */
+struct rk_bus_port {
+	void *window; /* RK_UBUS_SIZE bytes of kernel memory */
+	uint64_t tx_head, rx_tail;
+	struct rk_waitq nonempty;
+	bool attached;
+};
 /* ---- payloads in user mode (uspace.c, syscall.c; docs/isolation.md) -- */
 #define RK_USTACK_SIZE (64u * 1024u)
 
@@ -61,12 +72,15 @@ struct rk_uspace {
 	struct hal_uspace *as;
 	void *api_page, *stack; /* kernel pages the space maps */
 	uintptr_t api_uva, entry_uva, exit_uva, sp_uva, guard_lo;
-	struct rk_uregion regions[4];
+	struct rk_uregion regions[5];
 	unsigned nregions;
 };
 /* Lays out and maps the payload's address space around its sealed copy;
  * 0, or -1 (nothing left allocated). */
-int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img);
+/* bus_window: the payload's RK_UBUS_SIZE bytes of bus window (bus.c),
+ * mapped read+write; the space does not own it. */
+int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img,
+                    void *bus_window);
 void rk_uspace_free(struct rk_uspace *u);
 /* Does [uva, uva + len) lie inside one of the payload's own mappings
  * (writable ones when write)?  Safe against any uva and len. */
@@ -80,6 +94,7 @@ struct rk_payload {
 	const char *name;
 	uint64_t id;
 	struct rk_uspace us;
+	struct rk_bus_port port;
 	int fault_status; /* RK_EXIT_TRAP / _STACK when it faulted */
 	bool no_value;    /* returned without setting its result */
 };
@@ -118,13 +133,30 @@ enum rk_run_result rk_payload_finish(struct rk_run *run, int64_t *result);
  * under fault=kill its fiber ends, fault=stop ends the run with status,
  * fault=restart:N starts it again on the same fiber while N allows. */
 _Noreturn void rk_payload_fault(int status);
-/* A payload's send: rk_bus_send, except the kernel's own messages. */
-int rk_payload_bus_send(const void *msg, size_t len);
-
-/* The payload bus, with kernel buffers (payload.c): 0 or -RK_E*; the
- * message's length or -RK_ETIMEDOUT. */
+/* ---- the payload bus (bus.c; include/rumpk/ubus.h) ------------------ */
+/* 0, or -1 when there is no memory for the window. */
+int rk_bus_port_init(struct rk_bus_port *p);
+void rk_bus_port_free(struct rk_bus_port *p);
+/* Attached ports receive every message sent from then on. */
+void rk_bus_attach(struct rk_bus_port *p);
+void rk_bus_detach(struct rk_bus_port *p);
+/* After a restart: an empty outbox, the inbox kept. */
+void rk_bus_reset_outbox(struct rk_bus_port *p);
+/* One message into every attached inbox, or into none: 0, -RK_EINVAL,
+ * -RK_EAGAIN (an inbox is full). */
 int rk_bus_send(const void *msg, size_t len);
-int64_t rk_bus_recv(void *buf, size_t cap, uint64_t timeout_ns);
+/* Does msg start like one of the kernel's own messages (api.h)? */
+bool rk_bus_is_kernel_msg(const void *msg, size_t len);
+/* Moves p's outbox onto the bus, as far as the inboxes have room.  NULL,
+ * or what the payload broke in its window (it is then ended). */
+const char *rk_bus_flush(struct rk_bus_port *p);
+const char *rk_bus_check(const struct rk_bus_port *p);
+bool rk_bus_outbox_full(const struct rk_bus_port *p);
+/* The next message of p's inbox, at most cap bytes of it into buf (a
+ * user address when to_user, already checked by the caller): its full
+ * length, -RK_ETIMEDOUT, or -RK_EFAULT when the reader broke its index. */
+int64_t rk_bus_recv(struct rk_bus_port *p, void *buf, size_t cap,
+                    uint64_t timeout_ns, bool to_user);
 
 /* The built-in demo (demo.c): the exit status it earned. */
 int rk_demo_run(const struct rk_npl_policy *pol);

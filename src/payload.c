@@ -5,28 +5,15 @@
  */
 #include <rumpk/hal.h>
 #include <rumpk/klib.h>
-#include <rumpk/ring.h>
 #include <rumpk/sched.h>
 #include <rumpk/syscall.h>
 #include <rumpk/trace.h>
 
 #include "core.h"
 
-/* The payload bus: 64-byte slots, a 4-byte length then the message. */
-#define BUS_SLOTS 64
-struct bus_msg {
-	uint32_t len;
-	uint8_t data[RK_API_MSG_MAX];
-};
-static struct bus_msg bus_slots[BUS_SLOTS];
-static _Atomic uint64_t bus_lap[BUS_SLOTS];
-static struct rk_ring bus;
-static bool bus_ready;
-
 struct payload_ctx {
 	struct rk_payload pub; /* first: rk_payload_current casts back */
 	struct rk_npl_image img;
-	struct rk_ring_consumer inbox;
 	struct rk_fiber *fiber;
 	bool in_use, failed;
 	unsigned restarts; /* under fault=restart:N */
@@ -45,55 +32,19 @@ struct rk_payload *rk_payload_current(void)
 	return p ? &p->pub : NULL;
 }
 
-int rk_bus_send(const void *msg, size_t len)
+/* What the payload still has in its outbox goes out as far as the
+ * inboxes have room; then it leaves the bus. */
+static void leave_bus(struct payload_ctx *p)
 {
-	uint64_t seq;
-	if (len > RK_API_MSG_MAX || (len && !msg))
-		return -RK_EINVAL;
-	/* Never block a payload on a peer that does not read. */
-	if (!rk_ring_try_claim(&bus, 1, &seq))
-		return -RK_EAGAIN;
-	struct bus_msg *m = rk_ring_slot(&bus, seq);
-	m->len = (uint32_t)len;
-	rk_memcpy(m->data, msg, len);
-	rk_ring_publish(&bus, seq, 1);
-	return 0;
-}
-
-int64_t rk_bus_recv(void *buf, size_t cap, uint64_t timeout_ns)
-{
-	struct payload_ctx *p = current_ctx();
-	uint64_t first;
-	if (!p || rk_ring_wait(&p->inbox, &first, timeout_ns) == 0)
-		return -RK_ETIMEDOUT;
-	const struct bus_msg *m = rk_ring_slot(&bus, first);
-	size_t n = RK_MIN(cap, (size_t)m->len);
-	if (buf)
-		rk_memcpy(buf, m->data, n);
-	int64_t len = m->len;
-	rk_ring_release(&p->inbox, 1);
-	return len;
-}
-
-int rk_payload_bus_send(const void *msg, size_t len)
-{
-	static const uint8_t magic[8] = RK_BUS_RESTART_MAGIC;
-	if (len >= sizeof(magic) && rk_memcmp(msg, magic, sizeof(magic)) == 0)
-		return -RK_EINVAL; /* the kernel's word, not a payload's */
-	return rk_bus_send(msg, len);
-}
-
-static void detach_inbox(struct payload_ctx *p)
-{
-	if (p && p->inbox.ring) {
-		rk_ring_detach(&bus, &p->inbox);
-		p->inbox.ring = NULL;
+	if (p && p->pub.port.attached) {
+		(void)rk_bus_flush(&p->pub.port);
+		rk_bus_detach(&p->pub.port);
 	}
 }
 
 _Noreturn void rk_payload_exit(int64_t code)
 {
-	detach_inbox(current_ctx());
+	leave_bus(current_ctx());
 	rk_fiber_exit(code);
 }
 
@@ -111,12 +62,16 @@ static uint64_t api_now(void)
 
 static int api_send(const void *msg, size_t len)
 {
-	return rk_payload_bus_send(msg, len) == 0 ? 0 : -1;
+	if (rk_bus_is_kernel_msg(msg, len))
+		return -1; /* the kernel's word, not a payload's */
+	return rk_bus_send(msg, len) == 0 ? 0 : -1;
 }
 
 static int64_t api_recv(void *buf, size_t cap, uint64_t timeout_ns)
 {
-	int64_t r = rk_bus_recv(buf, cap, timeout_ns);
+	struct payload_ctx *p = current_ctx();
+	int64_t r =
+	    p ? rk_bus_recv(&p->pub.port, buf, cap, timeout_ns, false) : -1;
 	return r < 0 ? -1 : r;
 }
 
@@ -150,7 +105,7 @@ static void payload_fiber(void *arg)
 	struct rk_fiber *self = rk_fiber_current();
 
 	self->user = p;
-	rk_ring_attach(&bus, &p->inbox);
+	rk_bus_attach(&p->pub.port);
 	if (hal_user_mode) {
 		rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_USER,
 		              0);
@@ -175,6 +130,7 @@ static void payload_fiber(void *arg)
 static void unload(struct payload_ctx *p)
 {
 	rk_uspace_free(&p->pub.us);
+	rk_bus_port_free(&p->pub.port);
 	rk_npl_unload(&p->img);
 	p->in_use = false;
 }
@@ -192,7 +148,14 @@ void rk_payload_set_policy(const struct rk_fault_policy *pol)
  * stack and API pages every time, never a crashed run's state. */
 static bool launch(struct payload_ctx *p)
 {
-	if (hal_user_mode && rk_uspace_build(&p->pub.us, &p->img) != 0) {
+	if (rk_bus_port_init(&p->pub.port) != 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory for its bus "
+		          "window\n",
+		          p->pub.name);
+		return false;
+	}
+	if (hal_user_mode &&
+	    rk_uspace_build(&p->pub.us, &p->img, p->pub.port.window) != 0) {
 		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory for its address "
 		          "space\n",
 		          p->pub.name);
@@ -220,12 +183,6 @@ struct rk_run *rk_payload_start(const void *image, size_t len, const char *name,
 	struct rk_npl_diag diag;
 	struct payload_ctx *p = NULL;
 
-	if (!bus_ready) {
-		RK_ASSERT(rk_ring_init(&bus, bus_slots, sizeof(bus_slots[0]),
-		                       BUS_SLOTS, RK_RING_MP, RK_WAIT_BLOCK,
-		                       bus_lap) == 0);
-		bus_ready = true;
-	}
 	for (unsigned i = 0; i < RK_ARRAY_SIZE(runs) && !p; i++)
 		if (!runs[i].in_use)
 			p = &runs[i];
@@ -283,6 +240,8 @@ _Noreturn void rk_payload_fault(int status)
 	struct rk_fiber *self = rk_fiber_current();
 
 	p->pub.fault_status = status;
+	/* What the crashed run left in its outbox is not taken as sent. */
+	rk_bus_reset_outbox(&p->pub.port);
 	rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_FAULT, status);
 	if (policy.kind == RK_FAULT_STOP) {
 		rk_printf("[NPL] fault=stop: '%s' faulted, ending the run\n",
@@ -301,7 +260,7 @@ _Noreturn void rk_payload_fault(int status)
 	hal_uspace_switch(NULL, NULL);
 	self->uspace = NULL;
 	rk_uspace_free(&p->pub.us);
-	if (rk_uspace_build(&p->pub.us, &p->img) != 0) {
+	if (rk_uspace_build(&p->pub.us, &p->img, p->pub.port.window) != 0) {
 		rk_printf("[NPL] \xe2\x9d\x8c '%s': no memory to restart it\n",
 		          p->pub.name);
 		rk_payload_exit(-1);

@@ -335,11 +335,11 @@ struct rk_fiber *rk_fiber_by_guard(uintptr_t addr, size_t guard_size)
 	return NULL;
 }
 
-bool rk_sched_should_yield(void)
+bool rk_sched_should_yield(bool to_ready)
 {
 	struct rk_fiber *cur = cpu0.current;
 	hal_irq_state_t s = hal_irq_save();
-	bool yes = cur && cpu0.bitmap &&
+	bool yes = to_ready && cur && cpu0.bitmap &&
 	           31u - (unsigned)__builtin_clz(cpu0.bitmap) >= cur->prio;
 	if (cpu0.preempt) {
 		/* The slice is over: to the back of the line, even when

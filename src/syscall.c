@@ -40,6 +40,27 @@ static int64_t sys_puts(const struct rk_payload *p, uint64_t s, uint64_t len)
 	return 0;
 }
 
+static void user_return(bool to_ready);
+
+/* The payload broke its bus window (bus.c says how): ended like a
+ * fault, since only a payload writing around its stubs can do that. */
+static _Noreturn void bus_fault(const struct rk_payload *p, const char *why)
+{
+	rk_printf("\n[TRAP] bus window broken in payload '%s': %s (payload "
+	          "contained)\n",
+	          p->name, why);
+	rk_payload_fault(RK_EXIT_TRAP);
+}
+
+/* What the payload queued in its outbox goes before anything it asks
+ * for now, so its messages keep their order. */
+static void flush(struct rk_payload *p)
+{
+	const char *bad = rk_bus_flush(&p->port);
+	if (bad)
+		bus_fault(p, bad);
+}
+
 static int64_t sys_send(const struct rk_payload *p, uint64_t msg, uint64_t len)
 {
 	uint8_t buf[RK_API_MSG_MAX];
@@ -49,22 +70,24 @@ static int64_t sys_send(const struct rk_payload *p, uint64_t msg, uint64_t len)
 	if (!rk_uspace_range(&p->us, msg, len, false))
 		return -RK_EFAULT;
 	hal_user_copy_in(buf, (uintptr_t)msg, (size_t)len);
-	return rk_payload_bus_send(buf, (size_t)len);
+	if (rk_bus_is_kernel_msg(buf, (size_t)len))
+		return -RK_EINVAL; /* the kernel's word, not a payload's */
+	/* Never ahead of the outbox: rk_syscall flushed it, and what is
+	 * left there waits for a full inbox, which refuses this too. */
+	return rk_bus_send(buf, (size_t)len);
 }
 
-static int64_t sys_recv(const struct rk_payload *p, uint64_t ubuf, uint64_t cap,
+static int64_t sys_recv(struct rk_payload *p, uint64_t ubuf, uint64_t cap,
                         uint64_t timeout_ns)
 {
-	uint8_t buf[RK_API_MSG_MAX];
-
 	/* Only what a message can fill must be writable. */
 	uint64_t n = RK_MIN(cap, (uint64_t)RK_API_MSG_MAX);
 	if (!rk_uspace_range(&p->us, ubuf, n, true))
 		return -RK_EFAULT;
-	int64_t len = rk_bus_recv(buf, (size_t)n, timeout_ns);
-	if (len >= 0)
-		hal_user_copy_out((uintptr_t)ubuf, buf,
-		                  (size_t)RK_MIN((uint64_t)len, n));
+	int64_t len = rk_bus_recv(&p->port, (void *)(uintptr_t)ubuf, (size_t)n,
+	                          timeout_ns, true);
+	if (len == -RK_EFAULT)
+		bus_fault(p, rk_bus_check(&p->port));
 	return len;
 }
 
@@ -90,6 +113,7 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	if (!p || !p->us.as)
 		rk_panic("syscall %llu from a fiber without a payload",
 		         (unsigned long long)nr);
+	flush(p);
 	int64_t r;
 	switch (nr) {
 	case RK_SYS_EXIT:
@@ -117,6 +141,14 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	case RK_SYS_SELF_ID:
 		r = (int64_t)p->id;
 		break;
+	case RK_SYS_BUS_FLUSH:
+		/* Flushed above.  A receiver it woke runs when this payload
+		 * yields, blocks or its slice ends, not now: the sender goes
+		 * on filling its outbox, and the receiver then takes the
+		 * whole batch without a syscall. */
+		r = rk_bus_outbox_full(&p->port) ? -RK_EAGAIN : 0;
+		user_return(false);
+		return r;
 	default:
 		r = -RK_ENOSYS;
 		break;
@@ -124,7 +156,7 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	/* A payload that loops on syscalls is preempted and held to its
 	 * budget on the way back, as one that loops without them is at
 	 * the timer's interrupt. */
-	rk_user_return();
+	user_return(true);
 	return r;
 }
 
@@ -160,11 +192,15 @@ void rk_user_set_budget(uint64_t ns)
 	budget_ns = ns;
 }
 
-void rk_user_return(void)
+/* On every way back to user mode: the payload's outbox onto the bus,
+ * then its budget, then preemption, by a fiber that waits (to_ready) or
+ * at the end of its slice. */
+static void user_return(bool to_ready)
 {
 	struct rk_payload *p = rk_payload_current();
 	if (!p || !p->us.as)
 		return;
+	flush(p);
 	/* The budget first: a payload that used it up is ended like a
 	 * fault, with nothing more run for it. */
 	uint64_t used = rk_fiber_cpu_ns(rk_fiber_current());
@@ -177,7 +213,11 @@ void rk_user_return(void)
 		    (unsigned long long)(budget_ns / 1000000));
 		rk_payload_fault(RK_EXIT_TRAP);
 	}
-	/* Preemption: another fiber waits, or the slice is over. */
-	if (rk_sched_should_yield())
+	if (rk_sched_should_yield(to_ready))
 		rk_yield();
+}
+
+void rk_user_return(void)
+{
+	user_return(true);
 }

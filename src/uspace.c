@@ -4,6 +4,7 @@
  *
  *   RK_USER_BASE + 0x0000   the API table page          user R
  *   RK_USER_BASE + 0x1000   the user-mode stubs          user RX
+ *   RK_USER_BASE + 0x4000   the bus window (ubus.h)      user RW
  *   RK_USER_BASE + 0x10000  the verified, sealed body    user RX
  *   ...                     nothing (faults)
  *   top - 4 KiB - stack     one unmapped guard page
@@ -22,6 +23,7 @@
 #define PAGE          4096u
 #define API_UVA       (RK_USER_BASE)
 #define STUB_UVA      (RK_USER_BASE + 0x1000u)
+#define BUS_UVA       (RK_USER_BASE + 0x4000u)
 #define BODY_UVA      (RK_USER_BASE + 0x10000u)
 #define STACK_TOP_UVA (RK_USER_BASE + RK_USER_SIZE - PAGE)
 #define STACK_LO_UVA  (STACK_TOP_UVA - RK_USTACK_SIZE)
@@ -31,6 +33,8 @@
 _Static_assert(offsetof(struct rk_api, puts) == 8 &&
                    sizeof(struct rk_api) % sizeof(uintptr_t) == 0,
                "struct rk_api: two u32, then function pointers only");
+_Static_assert(BUS_UVA == RK_UBUS_UVA && BUS_UVA + RK_UBUS_SIZE <= BODY_UVA,
+               "the bus window sits where ubus.h says, below the body");
 
 static size_t round_page(size_t n)
 {
@@ -60,7 +64,8 @@ void rk_uspace_free(struct rk_uspace *u)
 	rk_memset(u, 0, sizeof(*u));
 }
 
-int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img)
+int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img,
+                    void *bus_window)
 {
 	/* Link-script symbols: addresses, not two pointers into one
 	 * object, so compare them as numbers. */
@@ -71,7 +76,7 @@ int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img)
 	    (const uint8_t *)img->mem + RK_NPL_HEADER_SIZE;
 
 	rk_memset(u, 0, sizeof(*u));
-	if (stubs == 0 || stubs > BODY_UVA - STUB_UVA ||
+	if (stubs == 0 || stubs > BUS_UVA - STUB_UVA ||
 	    body > STACK_LO_UVA - PAGE - BODY_UVA)
 		return -1;
 	u->as = hal_uspace_create();
@@ -90,12 +95,15 @@ int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img)
 	if (hal_uspace_map(u->as, API_UVA, u->api_page, PAGE, HAL_UPROT_R) ||
 	    hal_uspace_map(u->as, STUB_UVA, hal_ustub_start, stubs,
 	                   HAL_UPROT_RX) ||
+	    hal_uspace_map(u->as, BUS_UVA, bus_window, RK_UBUS_SIZE,
+	                   HAL_UPROT_RW) ||
 	    hal_uspace_map(u->as, BODY_UVA, body_kva, body, HAL_UPROT_RX) ||
 	    hal_uspace_map(u->as, STACK_LO_UVA, u->stack, RK_USTACK_SIZE,
 	                   HAL_UPROT_RW))
 		goto fail;
 	add_region(u, API_UVA, PAGE, false);
 	add_region(u, STUB_UVA, stubs, false);
+	add_region(u, BUS_UVA, RK_UBUS_SIZE, true);
 	add_region(u, BODY_UVA, body, false);
 	add_region(u, STACK_LO_UVA, RK_USTACK_SIZE, true);
 	u->api_uva = API_UVA;

@@ -30,9 +30,13 @@ struct rk_api {
 	void (*sleep_ns)(uint64_t ns);
 	uint64_t (*now_ns)(void);
 	/* The payload bus: every running payload receives what any payload
-	 * sends (messages of up to RK_API_MSG_MAX bytes).  send returns 0,
-	 * or -1 when len is too large; recv returns the message length, or
-	 * -1 when timeout_ns passed with nothing to read. */
+	 * sends, its own included, in order (messages of up to
+	 * RK_API_MSG_MAX bytes).  send returns 0, or -1 when len is too
+	 * large or the message cannot be queued (a receiver's inbox and the
+	 * sender's outbox are full: yield and try again); recv returns the
+	 * message length, or -1 when timeout_ns passed with nothing to read.
+	 * In user mode both work in the payload's bus window without a
+	 * syscall while there is room and mail (docs/syscalls.md). */
 	int (*ring_send)(const void *msg, size_t len);
 	int64_t (*ring_recv)(void *buf, size_t cap, uint64_t timeout_ns);
 	/* Ends the payload now with code, as if entry returned it. */

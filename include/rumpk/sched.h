@@ -92,8 +92,9 @@ void rk_sched_release(void);
 
 void rk_yield(void);
 /* Should the current fiber give up the CPU now: a fiber of its priority
- * or higher waits, or (a payload in user mode) its time slice is over? */
-bool rk_sched_should_yield(void);
+ * or higher waits (when to_ready), or (a payload in user mode) its time
+ * slice is over? */
+bool rk_sched_should_yield(bool to_ready);
 /* A payload in user mode may run this long before the timer takes the
  * CPU back at its next interrupt (docs/isolation.md). */
 #define RK_USER_SLICE_NS (10ull * 1000 * 1000)

@@ -36,7 +36,12 @@
 #define RK_SYS_RECV 6
 /* This payload's SipHash ID. */
 #define RK_SYS_SELF_ID 7
-#define RK_SYS_COUNT   8
+/* Takes what the payload's bus outbox holds (ubus.h) onto the bus now,
+ * as every syscall does first; the stubs make it when the outbox is full
+ * or a receiver sleeps.  0, or -RK_EAGAIN when the outbox is still full
+ * (an inbox has no room). */
+#define RK_SYS_BUS_FLUSH 8
+#define RK_SYS_COUNT     9
 
 #define RK_SYS_PUTS_MAX 4096
 
