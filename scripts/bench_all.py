@@ -20,6 +20,9 @@ Benchmarks (each prints its own anchors; this script only collects):
   bench/bench_syscall_sim  a null syscall from a payload's own process on
                        the simulator vs a futex ping-pong between two
                        processes (x86_64 hosts)
+  bench/bench_bus_sim  bus throughput between two isolated payloads on the
+                       simulator vs the in-kernel ring, batch 64 (x86_64
+                       hosts)
   bench/qemu_syscall.py  a null syscall from user mode vs a direct call,
                        in ns and in instructions (-icount), per arch
 A benchmark that is missing or fails gives a row saying so; the exit
@@ -192,6 +195,27 @@ def run_syscall_sim(t, r, build):
           float(a.group(1)), "ns")
 
 
+def run_bus_sim(t, r, build):
+    b = exe(build, "bench_bus_sim")
+    if not b:
+        return  # x86_64 hosts only
+    rc, out = r.run("bus-sim", [b])
+    if rc != 0:
+        return t.problem("bus throughput (sim)",
+                         "bench_bus_sim failed (status %d)" % rc)
+    if "skipped" in out:
+        return  # payloads on kernel fibers in that build
+    m = re.search(r"two isolated payloads \(bus window\)\s+%s msgs/s" % NUM,
+                  out)
+    a = re.search(r"anchor: in-kernel ring, two fibers\s+%s msgs/s" % NUM,
+                  out)
+    if not (m and a):
+        return t.problem("bus throughput (sim)", "output not understood")
+    t.add("bus throughput (sim)", "two isolated payloads, batch 64, msgs/s",
+          float(m.group(1)), "in-kernel rk_ring, 2 fibers",
+          float(a.group(1)), "msgs/s", lower_is_better=False)
+
+
 def run_qemu_boot(t, r, quick):
     """Hook for bench/qemu_boot.py: its first markdown table is wall ms,
     '| arch | bare | demo | hello | ...'.  Missing script: a row says so."""
@@ -266,6 +290,7 @@ def main():
         run_switch(t, r, a.build_asm, "asm")
     run_sleep(t, r, a.build)
     run_syscall_sim(t, r, a.build)
+    run_bus_sim(t, r, a.build)
     if not a.no_qemu:
         run_qemu_boot(t, r, a.quick)
         run_qemu_syscall(t, r)

@@ -105,6 +105,12 @@ static int64_t chan_call(uint64_t kind, uint64_t nr, uint64_t a0, uint64_t a1,
 	__atomic_store_n(&c->req, seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&c->kwait, __ATOMIC_SEQ_CST))
 		futex(&c->req, FUTEX_WAKE, 1);
+	/* The kernel answers most calls within microseconds: look for the
+	 * answer a while before sleeping (ustub.h). */
+	uint32_t spin = __atomic_load_n(&c->spin, __ATOMIC_RELAXED);
+	for (uint32_t i = 0;
+	     i < spin && __atomic_load_n(&c->rep, __ATOMIC_ACQUIRE) != seq; i++)
+		__builtin_ia32_pause();
 	for (;;) {
 		uint32_t r = __atomic_load_n(&c->rep, __ATOMIC_ACQUIRE);
 		if (r == seq)

@@ -7,10 +7,12 @@
  * A payload runs in a child process of its own.  Its way to the kernel
  * is the channel: one shared page at SIM_CHAN_UVA in the child, where a
  * stub writes a request, bumps req and sleeps on rep until the kernel
- * bumps it with the result.  Both sides sleep in futex(2) on the shared
- * page, so a round trip costs what a futex ping-pong between two
- * processes costs.  Self-contained: the stub page includes it with
- * nothing of the C library around.
+ * bumps it with the result.  Each side first spins a little on the
+ * shared page (when the host has a second CPU for the other side to run
+ * on) and then sleeps in futex(2): a round trip between two processes on
+ * two CPUs costs a cache line's trip each way rather than two wake-ups
+ * of an idle CPU, which is what a futex ping-pong costs.  Self-contained:
+ * the stub page includes it with nothing of the C library around.
  */
 #ifndef RUMPK_SIM_USTUB_H
 #define RUMPK_SIM_USTUB_H
@@ -39,6 +41,10 @@ struct sim_chan {
 	_Alignas(64) uint32_t rep; /* kernel: set to req when answered */
 	uint32_t cwait;            /* child: 1 while it sleeps on rep */
 	int64_t ret;
+	/* kernel: how many times the child looks at rep before it sleeps
+	 * (0 on a one-CPU host, where spinning only holds the kernel off).
+	 * The child can change it, which costs no one but itself. */
+	uint32_t spin;
 };
 
 /* The stub page starts with a table of 8-byte slots, each a jump to one

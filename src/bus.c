@@ -124,6 +124,24 @@ static bool inbox_broken(const struct rk_bus_port *p)
 	return p->rx_tail - load_index(&ctl(p)->rx_head) > RK_UBUS_SLOTS;
 }
 
+static void set_kicks(void)
+{
+	for (unsigned i = 0; i < nports; i++)
+		__atomic_store_n(&ctl(ports[i])->kick, sleepers != 0,
+		                 __ATOMIC_RELEASE);
+}
+
+/* p has mail (or gave up waiting): it no longer counts as asleep at
+ * once, not when it next runs, so senders stop kicking the kernel as
+ * soon as one message is on its way. */
+static void wake(struct rk_bus_port *p)
+{
+	p->sleeping = false;
+	if (--sleepers == 0)
+		set_kicks();
+	rk_waitq_wake_all(&p->nonempty);
+}
+
 int rk_bus_send(const void *msg, size_t len)
 {
 	if (len > RK_API_MSG_MAX || (len && !msg))
@@ -141,7 +159,8 @@ int rk_bus_send(const void *msg, size_t len)
 		s->len = (uint32_t)len;
 		rk_memcpy(s->data, msg, len);
 		store_index(&ctl(p)->rx_tail, ++p->rx_tail);
-		rk_waitq_wake_all(&p->nonempty);
+		if (p->sleeping)
+			wake(p);
 	}
 	return 0;
 }
@@ -214,16 +233,23 @@ const char *rk_bus_flush(struct rk_bus_port *p)
 	return NULL;
 }
 
+void rk_bus_flush_others(const struct rk_bus_port *self)
+{
+	/* Messages wait in an outbox only while some inbox is full, and a
+	 * reader makes room without entering the kernel: whoever enters it
+	 * next moves the waiting ones on.  A broken window is left for its
+	 * owner's next entry, which ends it. */
+	for (unsigned i = 0; i < nports; i++) {
+		struct rk_bus_port *p = ports[i];
+		if (p != self && load_index(&ctl(p)->tx_tail) != p->tx_head &&
+		    !rk_bus_check(p))
+			(void)rk_bus_flush(p);
+	}
+}
+
 bool rk_bus_outbox_full(const struct rk_bus_port *p)
 {
 	return load_index(&ctl(p)->tx_tail) - p->tx_head >= RK_UBUS_SLOTS;
-}
-
-static void set_kicks(void)
-{
-	for (unsigned i = 0; i < nports; i++)
-		__atomic_store_n(&ctl(ports[i])->kick, sleepers != 0,
-		                 __ATOMIC_RELEASE);
 }
 
 int64_t rk_bus_recv(struct rk_bus_port *p, void *buf, size_t cap,
@@ -253,12 +279,13 @@ int64_t rk_bus_recv(struct rk_bus_port *p, void *buf, size_t cap,
 		uint64_t now = hal_now_ns();
 		if (timeout_ns != RK_FOREVER && now >= deadline)
 			return -RK_ETIMEDOUT;
+		p->sleeping = true;
 		if (sleepers++ == 0)
 			set_kicks();
 		(void)rk_waitq_wait(&p->nonempty, timeout_ns == RK_FOREVER
 		                                      ? RK_FOREVER
 		                                      : deadline - now);
-		if (--sleepers == 0)
-			set_kicks();
+		if (p->sleeping) /* timed out: no message woke it */
+			wake(p);
 	}
 }

@@ -58,6 +58,7 @@ struct rk_bus_port {
 	uint64_t tx_head, rx_tail;
 	struct rk_waitq nonempty;
 	bool attached;
+	bool sleeping; /* its payload waits in rk_bus_recv */
 };
 /* ---- payloads in user mode (uspace.c, syscall.c; docs/isolation.md) -- */
 #define RK_USTACK_SIZE (64u * 1024u)
@@ -151,6 +152,9 @@ bool rk_bus_is_kernel_msg(const void *msg, size_t len);
  * or what the payload broke in its window (it is then ended). */
 const char *rk_bus_flush(struct rk_bus_port *p);
 const char *rk_bus_check(const struct rk_bus_port *p);
+/* Flushes every other port whose outbox waits (their payloads are not
+ * running: on one CPU, the kernel is). */
+void rk_bus_flush_others(const struct rk_bus_port *self);
 bool rk_bus_outbox_full(const struct rk_bus_port *p);
 /* The next message of p's inbox, at most cap bytes of it into buf (a
  * user address when to_user, already checked by the caller): its full

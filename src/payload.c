@@ -105,7 +105,6 @@ static void payload_fiber(void *arg)
 	struct rk_fiber *self = rk_fiber_current();
 
 	self->user = p;
-	rk_bus_attach(&p->pub.port);
 	if (hal_user_mode) {
 		rk_trace_emit(RK_TR_PAYLOAD, rk_fiber_slot(self), RK_TRP_USER,
 		              0);
@@ -173,6 +172,10 @@ static bool launch(struct payload_ctx *p)
 	/* The fiber's address space, before it first runs: the scheduler
 	 * loads it, and starts its first time slice, at every switch to it. */
 	p->fiber->uspace = p->pub.us.as;
+	/* On the bus from now, not from when its fiber first runs: with
+	 * run=parallel a peer may send, or fault and restart, before then,
+	 * and the mail waits in this payload's inbox. */
+	rk_bus_attach(&p->pub.port);
 	return true;
 }
 

@@ -335,12 +335,14 @@ struct rk_fiber *rk_fiber_by_guard(uintptr_t addr, size_t guard_size)
 	return NULL;
 }
 
-bool rk_sched_should_yield(bool to_ready)
+bool rk_sched_should_yield(bool to_equal)
 {
 	struct rk_fiber *cur = cpu0.current;
 	hal_irq_state_t s = hal_irq_save();
-	bool yes = to_ready && cur && cpu0.bitmap &&
-	           31u - (unsigned)__builtin_clz(cpu0.bitmap) >= cur->prio;
+	unsigned top =
+	    cpu0.bitmap ? 31u - (unsigned)__builtin_clz(cpu0.bitmap) : 0;
+	bool yes = cur && cpu0.bitmap &&
+	           (top > cur->prio || (to_equal && top == cur->prio));
 	if (cpu0.preempt) {
 		/* The slice is over: to the back of the line, even when
 		 * nobody waits (then a new slice starts at once). */

@@ -40,7 +40,7 @@ static int64_t sys_puts(const struct rk_payload *p, uint64_t s, uint64_t len)
 	return 0;
 }
 
-static void user_return(bool to_ready);
+static void user_return(bool to_equal);
 
 /* The payload broke its bus window (bus.c says how): ended like a
  * fault, since only a payload writing around its stubs can do that. */
@@ -59,6 +59,7 @@ static void flush(struct rk_payload *p)
 	const char *bad = rk_bus_flush(&p->port);
 	if (bad)
 		bus_fault(p, bad);
+	rk_bus_flush_others(&p->port);
 }
 
 static int64_t sys_send(const struct rk_payload *p, uint64_t msg, uint64_t len)
@@ -142,21 +143,21 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 		r = (int64_t)p->id;
 		break;
 	case RK_SYS_BUS_FLUSH:
-		/* Flushed above.  A receiver it woke runs when this payload
-		 * yields, blocks or its slice ends, not now: the sender goes
-		 * on filling its outbox, and the receiver then takes the
-		 * whole batch without a syscall. */
+		/* Flushed above. */
 		r = rk_bus_outbox_full(&p->port) ? -RK_EAGAIN : 0;
-		user_return(false);
-		return r;
+		break;
 	default:
 		r = -RK_ENOSYS;
 		break;
 	}
 	/* A payload that loops on syscalls is preempted and held to its
 	 * budget on the way back, as one that loops without them is at
-	 * the timer's interrupt. */
-	user_return(true);
+	 * the timer's interrupt.  A fiber of its own priority that the
+	 * call woke (a receiver, say) runs when this payload yields,
+	 * blocks or its slice ends, not now: a sender goes on filling its
+	 * outbox, and the receiver then takes the whole batch without a
+	 * syscall. */
+	user_return(false);
 	return r;
 }
 
@@ -195,7 +196,7 @@ void rk_user_set_budget(uint64_t ns)
 /* On every way back to user mode: the payload's outbox onto the bus,
  * then its budget, then preemption, by a fiber that waits (to_ready) or
  * at the end of its slice. */
-static void user_return(bool to_ready)
+static void user_return(bool to_equal)
 {
 	struct rk_payload *p = rk_payload_current();
 	if (!p || !p->us.as)
@@ -213,7 +214,7 @@ static void user_return(bool to_ready)
 		    (unsigned long long)(budget_ns / 1000000));
 		rk_payload_fault(RK_EXIT_TRAP);
 	}
-	if (rk_sched_should_yield(to_ready))
+	if (rk_sched_should_yield(to_equal))
 		rk_yield();
 }
 

@@ -5,7 +5,7 @@
  *   RK_USER_BASE + 0x0000   the API table page          user R
  *   RK_USER_BASE + 0x1000   the user-mode stubs          user RX
  *   RK_USER_BASE + 0x4000   the bus window (ubus.h)      user RW
- *   RK_USER_BASE + 0x10000  the verified, sealed body    user RX
+ *   RK_USER_BASE + 0x40000  the verified, sealed body    user RX
  *   ...                     nothing (faults)
  *   top - 4 KiB - stack     one unmapped guard page
  *   top - 4 KiB - stack ..  the stack                    user RW
@@ -24,7 +24,7 @@
 #define API_UVA       (RK_USER_BASE)
 #define STUB_UVA      (RK_USER_BASE + 0x1000u)
 #define BUS_UVA       (RK_USER_BASE + 0x4000u)
-#define BODY_UVA      (RK_USER_BASE + 0x10000u)
+#define BODY_UVA      (RK_USER_BASE + 0x40000u)
 #define STACK_TOP_UVA (RK_USER_BASE + RK_USER_SIZE - PAGE)
 #define STACK_LO_UVA  (STACK_TOP_UVA - RK_USTACK_SIZE)
 

@@ -91,10 +91,10 @@ void rk_sched_hold(void);
 void rk_sched_release(void);
 
 void rk_yield(void);
-/* Should the current fiber give up the CPU now: a fiber of its priority
- * or higher waits (when to_ready), or (a payload in user mode) its time
- * slice is over? */
-bool rk_sched_should_yield(bool to_ready);
+/* Should the current fiber give up the CPU now: a fiber of higher
+ * priority waits, or one of the same priority does (when to_equal), or
+ * (a payload in user mode) its time slice is over? */
+bool rk_sched_should_yield(bool to_equal);
 /* A payload in user mode may run this long before the timer takes the
  * CPU back at its next interrupt (docs/isolation.md). */
 #define RK_USER_SLICE_NS (10ull * 1000 * 1000)

@@ -35,7 +35,7 @@
  * + 0x4000) and how big it is: the control page, then the outbox's
  * slots, then the inbox's. */
 #define RK_UBUS_UVA      0x2000004000ull
-#define RK_UBUS_SLOTS    128u
+#define RK_UBUS_SLOTS    1024u
 #define RK_UBUS_SLOT_LEN 64u
 #define RK_UBUS_CTL_LEN  4096u
 #define RK_UBUS_TX_OFF   RK_UBUS_CTL_LEN

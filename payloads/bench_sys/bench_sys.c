@@ -9,26 +9,13 @@
  */
 #include <rumpk/api.h>
 
+#include "../put.h"
+
 #define N 20000u
 
 static __attribute__((noinline)) uint64_t direct(volatile uint64_t *sink)
 {
 	return ++*sink;
-}
-
-/* "name=value" into line, the number in decimal; no libc here. */
-static char *put(char *o, const char *s, uint64_t v)
-{
-	char d[24];
-	int n = 0;
-	while (*s)
-		*o++ = *s++;
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	while (n)
-		*o++ = d[--n];
-	return o;
 }
 
 __attribute__((section(".text.entry"))) int64_t

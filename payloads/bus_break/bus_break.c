@@ -5,8 +5,9 @@
  * syscall ends the payload with "[TRAP] bus window broken" ("came back"
  * never prints) and nothing it wrote reaches the bus.
  * Three builds of this file (BREAK, set by the files beside it):
- *   0 (bus_break)  an outbox index claiming 1000 messages: a kernel
- *                  that trusted it would read far past the ring
+ *   0 (bus_break)  an outbox index claiming 1000 messages more than the
+ *                  ring holds: a kernel that trusted it would read far
+ *                  past the ring
  *   1 (bus_forge)  the kernel's own restart message, put straight in
  *                  the outbox: peers would hear a restart that never was
  *   2 (bus_long)   a message longer than RK_API_MSG_MAX: a kernel that
@@ -33,7 +34,7 @@ rk_payload_entry(const struct rk_api *api)
 
 	api->puts("[bus_break] about to write around the bus stubs");
 #if BREAK == 0
-	c->tx_tail = tail + 1000;
+	c->tx_tail = tail + RK_UBUS_SLOTS + 1000;
 #elif BREAK == 1
 	static const uint8_t magic[8] = RK_BUS_RESTART_MAGIC;
 	for (unsigned i = 0; i < RK_BUS_RESTART_LEN; i++)
