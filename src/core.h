@@ -60,6 +60,17 @@ struct rk_bus_port {
 	bool attached;
 	bool sleeping; /* its payload waits in rk_bus_recv */
 };
+/* ---- security counters (rollback.c) ------------------------------- */
+/* How many payload names the kernel keeps a counter for. */
+#define RK_ROLLBACK_NAMES 64u
+/* The highest counter accepted for name so far (0: none): the
+ * counter_floor of the kernel's rk_npl_policy. */
+uint64_t rk_rollback_floor(const char *name, void *ctx);
+/* Raises name's counter to counter if higher: 0, or -1 when the table
+ * is full (the image is then refused). */
+int rk_rollback_accept(const char *name, uint64_t counter);
+/* Forgets every counter (tests). */
+void rk_rollback_reset(void);
 /* ---- payloads in user mode (uspace.c, syscall.c; docs/isolation.md) -- */
 #define RK_USTACK_SIZE (64u * 1024u)
 

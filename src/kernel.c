@@ -395,6 +395,14 @@ int rk_kmain(const struct rk_boot *boot)
 		return kst;
 	k.pol.arch = RK_ARCH_SELF;
 	k.pol.max_body = boot->max_body;
+	k.pol.accept_v1 = RK_NPL_ACCEPT_V1;
+	k.pol.min_counter = RK_MIN_SECURITY_COUNTER;
+	k.pol.counter_floor = rk_rollback_floor;
+	rk_printf(
+	    "[BOOT] rollback: NPL v1 %s; security counters from %llu "
+	    "(-Dmin_security_counter), raised per name as images verify\n",
+	    RK_NPL_ACCEPT_V1 ? "accepted (-Dnpl_v1=accept)" : "refused",
+	    (unsigned long long)RK_MIN_SECURITY_COUNTER);
 	k.status = RK_EXIT_PANIC;
 
 	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))

@@ -207,16 +207,46 @@ struct rk_run *rk_payload_start(const void *image, size_t len, const char *name,
 			          name, rk_npl_strerror(err), diag.msg);
 		return NULL;
 	}
+	const struct rk_npl_header *h = &p->img.hdr;
+	bool v2 = h->version == RK_NPL_V2;
+	/* Verified: its counter is the floor for its name from now on,
+	 * whether or not it then runs well (docs/npl-format.md). */
+	if (v2 && rk_rollback_accept(h->name, h->counter) != 0) {
+		rk_printf("[NPL] \xe2\x9d\x8c Rejected '%s': no room to record "
+		          "the security counter of '%s' (%u names at most)\n",
+		          name, h->name, RK_ROLLBACK_NAMES);
+		rk_npl_unload(&p->img);
+		if (errp)
+			*errp = RK_NPL_ERR_ROLLBACK;
+		return NULL;
+	}
 	p->in_use = true;
-	rk_strlcpy(p->name, name, sizeof(p->name));
+	/* A v2 image is known by the name it signed; a v1 image by the
+	 * name it was given (its file). */
+	rk_strlcpy(p->name, v2 ? h->name : name, sizeof(p->name));
 	p->pub.name = p->name;
 	p->pub.id = p->img.id;
 	rk_puts("[NPL] \xe2\x9c\x85 Verification PASSED");
-	rk_printf("[NPL] '%s': %llu-byte body for %s, payload id %016llx, "
-	          "key #%zu\n",
-	          name, (unsigned long long)p->img.hdr.body_size,
-	          rk_npl_arch_name(p->img.hdr.arch),
-	          (unsigned long long)p->img.id, p->img.key_index);
+	if (v2)
+		rk_printf(
+		    "[NPL] '%s' %u.%u.%u, security counter %llu%s%s%s: "
+		    "%llu-byte body for %s, payload id %016llx, key "
+		    "%02x%02x%02x%02x%02x%02x%02x%02x\n",
+		    h->name, h->ver_major, h->ver_minor, h->ver_patch,
+		    (unsigned long long)h->counter,
+		    rk_strcmp(name, h->name) ? ", from '" : "",
+		    rk_strcmp(name, h->name) ? name : "",
+		    rk_strcmp(name, h->name) ? "'" : "",
+		    (unsigned long long)h->body_size, rk_npl_arch_name(h->arch),
+		    (unsigned long long)p->img.id, h->key_id[0], h->key_id[1],
+		    h->key_id[2], h->key_id[3], h->key_id[4], h->key_id[5],
+		    h->key_id[6], h->key_id[7]);
+	else
+		rk_printf("[NPL] '%s' (NPL v1): %llu-byte body for %s, "
+		          "payload id %016llx, key #%zu\n",
+		          name, (unsigned long long)h->body_size,
+		          rk_npl_arch_name(h->arch),
+		          (unsigned long long)p->img.id, p->img.key_index);
 	rk_puts("[NPL] Executing payload...");
 	if (!launch(p)) {
 		unload(p);

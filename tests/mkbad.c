@@ -1,8 +1,9 @@
 /*
  * mkbad - writes a set of malformed NPL images, each breaking exactly one
- * rule of NPL v1 and otherwise correctly signed (the signature is made
+ * rule of NPL v2 and otherwise correctly signed (the signature is made
  * over the broken image), so a loader can only refuse them for the rule
- * itself.  Used by the simulator and QEMU tests.
+ * itself; and a well-formed v1 image, which a kernel that refuses v1 (the
+ * default) refuses by its version.  Used by the simulator and QEMU tests.
  *
  * usage: mkbad --key NAME.key --arch ARCH --body BODY.bin -o DIR
  * Writes DIR/<case>.npl and DIR/cases.txt ("<case> <expected error>").
@@ -37,9 +38,14 @@ static uint8_t *image(uint8_t arch, const uint8_t *body, size_t blen,
 		exit(2);
 	}
 	memcpy(img, rk_npl_magic, 4);
-	img[RK_NPL_OFF_VERSION] = RK_NPL_VERSION;
+	img[RK_NPL_OFF_VERSION] = RK_NPL_V2;
 	img[RK_NPL_OFF_ARCH] = arch;
 	rk_put_le64(img + RK_NPL_OFF_BODY_SIZE, blen);
+	rk_npl_key_id(pk, img + RK_NPL_OFF_KEY_ID);
+	rk_put_le16(img + RK_NPL_OFF_VER, 1);
+	rk_put_le16(img + RK_NPL_OFF_MIN_ABI, RK_API_VERSION);
+	rk_put_le64(img + RK_NPL_OFF_COUNTER, 1);
+	memcpy(img + RK_NPL_OFF_NAME, "hello", 5);
 	memcpy(img + RK_NPL_HEADER_SIZE, body, blen);
 	return img;
 }
@@ -126,9 +132,16 @@ int main(int argc, char **argv)
 	emit("bad_magic", img, len, "magic");
 
 	img = image(arch, body, blen, &len);
-	img[RK_NPL_OFF_VERSION] = 2;
+	img[RK_NPL_OFF_VERSION] = 3;
 	sign_with(img, len, sk);
 	emit("bad_version", img, len, "version");
+
+	/* A good NPL v1 image: no counter, so refused by version. */
+	img = image(arch, body, blen, &len);
+	img[RK_NPL_OFF_VERSION] = RK_NPL_VERSION;
+	memset(img + RK_NPL_OFF_RESERVED, 0, RK_NPL_RESERVED_SIZE);
+	sign_with(img, len, sk);
+	emit("v1_image", img, len, "version");
 
 	img = image(other, body, blen, &len);
 	sign_with(img, len, sk);
@@ -149,9 +162,29 @@ int main(int argc, char **argv)
 	emit("bad_flags_high", img, len, "flags");
 
 	img = image(arch, body, blen, &len);
-	img[RK_NPL_OFF_RESERVED + 47] = 0x01;
+	memset(img + RK_NPL_OFF_NAME, 0, RK_NPL_NAME_SIZE);
 	sign_with(img, len, sk);
-	emit("bad_reserved", img, len, "reserved");
+	emit("name_empty", img, len, "name");
+
+	img = image(arch, body, blen, &len);
+	img[RK_NPL_OFF_NAME + 2] = '\n'; /* would forge a console line */
+	sign_with(img, len, sk);
+	emit("name_control_char", img, len, "name");
+
+	img = image(arch, body, blen, &len);
+	img[RK_NPL_OFF_NAME] = '.';
+	sign_with(img, len, sk);
+	emit("name_dot_first", img, len, "name");
+
+	img = image(arch, body, blen, &len);
+	memset(img + RK_NPL_OFF_NAME, 'a', RK_NPL_NAME_SIZE);
+	sign_with(img, len, sk);
+	emit("name_unterminated", img, len, "name");
+
+	img = image(arch, body, blen, &len);
+	img[RK_NPL_OFF_NAME + RK_NPL_NAME_SIZE - 1] = 'x';
+	sign_with(img, len, sk);
+	emit("name_trailing_byte", img, len, "name");
 
 	img = image(arch, body, blen, &len);
 	rk_put_le64(img + RK_NPL_OFF_BODY_SIZE, 0);
@@ -181,6 +214,11 @@ int main(int argc, char **argv)
 	emit("body_size_huge", img, len, "body_size");
 
 	img = image(arch, body, blen, &len);
+	rk_put_le16(img + RK_NPL_OFF_MIN_ABI, RK_API_VERSION + 1);
+	sign_with(img, len, sk);
+	emit("min_abi_newer", img, len, "min_abi");
+
+	img = image(arch, body, blen, &len);
 	sign_with(img, len, sk);
 	img[RK_NPL_OFF_SIG] ^= 0xff;
 	emit("bad_sig", img, len, "signature");
@@ -190,11 +228,18 @@ int main(int argc, char **argv)
 	img[RK_NPL_HEADER_SIZE + blen / 2] ^= 0x01;
 	emit("tampered_body", img, len, "signature");
 
+	/* Signed by a key no kernel trusts, naming it ... */
 	img = image(arch, body, blen, &len);
 	uint8_t opk[32], osk[64];
 	crypto_sign_keypair(opk, osk);
+	rk_npl_key_id(opk, img + RK_NPL_OFF_KEY_ID);
 	sign_with(img, len, osk);
-	emit("untrusted_key", img, len, "signature");
+	emit("untrusted_key", img, len, "key_id");
+
+	/* ... or naming the trusted key it was not signed by. */
+	img = image(arch, body, blen, &len);
+	sign_with(img, len, osk);
+	emit("forged_key_id", img, len, "signature");
 
 	/* A good image with trailing garbage: the length no longer matches. */
 	img = image(arch, body, blen, &len);

@@ -63,6 +63,8 @@ def main():
               "trap-ill", "trap-jump", "api-write", "exec-data",
               "ret-other"]:
         ap.add_argument("--" + o, required=True)
+    # The kernel's build-time policy for NPL v1 images (-Dnpl_v1).
+    ap.add_argument("--npl-v1", choices=["refuse", "accept"], default="refuse")
     a = ap.parse_args()
     npl, sim = a.npl, a.sim
     tmp = tempfile.mkdtemp(prefix="rumpk-cli-")
@@ -119,12 +121,89 @@ def main():
                                      t("x.npl")], 2,
            err_has=["No such file"])
 
+    # ---- npl sign: NPL v2 fields and their errors -----------------------
+    v2 = t("v2.npl")
+    expect("npl sign v2 fields", [npl, "sign", "--key", t("me.key"), "--arch",
+                                  a.arch, a.hello_bin, "-o", v2, "--name",
+                                  "my-app.x", "--version", "1.2.65535",
+                                  "--counter", "18446744073709551615",
+                                  "--min-abi", "1"], 0,
+           out_has=["wrote " + v2 + ": NPL v2 'my-app.x' 1.2.65535, security "
+                    "counter 18446744073709551615, min ABI 1",
+                    "for " + a.arch + ", key id "])
+    expect("npl inspect v2 fields", [npl, "inspect", v2], 0,
+           out_has=["name        'my-app.x'", "image ver   1.2.65535",
+                    "counter     18446744073709551615", "min_abi     1"])
+    expect("npl verify --min-counter", [npl, "verify", "--pub", t("me.pub"),
+                                        "--min-counter",
+                                        "18446744073709551615", v2], 0,
+           out_has=["OK: NPL v2 'my-app.x' 1.2.65535"])
+    v2low = t("v2low.npl")
+    expect("npl sign counter 4", [npl, "sign", "--key", t("me.key"), "--arch",
+                                  a.arch, a.hello_bin, "-o", v2low,
+                                  "--counter", "4"], 0,
+           out_has=["'hello' 0.0.0, security counter 4"])
+    expect("npl verify counter floor", [npl, "verify", "--pub", t("me.pub"),
+                                        "--min-counter", "5", v2low], 1,
+           out_has=["security counter rolled back",
+                    "held 4, expected at least 5"])
+    for opt, val, says in [
+            ("--version", "1.2", "--version '1.2': expected MAJOR.MINOR.PATCH"),
+            ("--version", "1.2.65536", "each from 0 to 65535"),
+            ("--version", "1..2", "--version '1..2'"),
+            ("--counter", "-1", "--counter '-1': expected a number"),
+            ("--counter", "18446744073709551616", "--counter '18446744073709551616'"),
+            ("--min-abi", "70000", "--min-abi '70000'"),
+            ("--format", "3", "--format '3': expected 2"),
+            ("--name", "my app", "--name 'my app': expected 1 to 23"),
+            ("--name", ".hidden", "--name '.hidden'"),
+            ("--name", "a" * 24, "expected 1 to 23 characters")]:
+        expect(f"npl sign {opt} {val[:12]}", [npl, "sign", "--key", t("me.key"),
+                                              "--arch", a.arch, a.hello_bin,
+                                              "-o", t("x.npl"), opt, val], 2,
+               err_has=[says])
+    expect("npl sign v1 with --name", [npl, "sign", "--key", t("me.key"),
+                                       "--arch", a.arch, a.hello_bin, "-o",
+                                       t("x.npl"), "--format", "1", "--name",
+                                       "x"], 2,
+           err_has=["NPL v1 has no name"])
+    open(t("+odd.bin"), "wb").write(open(a.hello_bin, "rb").read())
+    expect("npl sign name from a file that is no name",
+           [npl, "sign", "--key", t("me.key"), "--arch", a.arch,
+            t("+odd.bin"), "-o", t("x.npl")], 2,
+           err_has=["name from BODY '+odd'", "give --name"])
+    v1 = t("v1.npl")
+    expect("npl sign --format 1", [npl, "sign", "--key", t("me.key"),
+                                   "--arch", a.arch, a.hello_bin, "-o", v1,
+                                   "--format", "1"], 0, out_has=["NPL v1"])
+    expect("npl verify v1 refused", [npl, "verify", "--pub", t("me.pub"), v1],
+           1, out_has=["version: held 1, expected 2"])
+    expect("npl verify v1 --accept-v1", [npl, "verify", "--pub", t("me.pub"),
+                                         "--accept-v1", v1], 0,
+           out_has=["OK: NPL v1"])
+
+    # ---- npl getpub -----------------------------------------------------
+    rc, out_k, _ = run([npl, "getpub", "--key", t("me.key")])
+    rc2, out_p, _ = run([npl, "getpub", "--pub", t("me.pub")])
+    pub_hex = open(t("me.pub")).read().strip()
+    import hashlib
+    want_id = hashlib.sha512(bytes.fromhex(pub_hex)).hexdigest()[:16]
+    check("npl getpub --key and --pub agree", rc == 0 and rc2 == 0 and
+          out_k == out_p and ("public key " + pub_hex) in out_k and
+          ("key id     " + want_id) in out_k, out_k + out_p)
+    rc, out, _ = run([npl, "inspect", signed])
+    check("npl sign names the key's id", ("key_id      " + want_id) in out, out)
+    expect("npl getpub both", [npl, "getpub", "--key", t("me.key"), "--pub",
+                               t("me.pub")], 2, err_has=["getpub needs"])
+    expect("npl getpub bad key", [npl, "getpub", "--pub", t("short.key")], 2,
+           err_has=["expected 64 hex digits"])
+
     # ---- npl verify -----------------------------------------------------
     expect("npl verify good", [npl, "verify", "--pub", t("me.pub"), signed], 0,
            out_has=["OK"])
     expect("npl verify wrong key", [npl, "verify", "--pub", t("other.pub"),
                                     signed], 1,
-           out_has=["REJECTED: bad signature"])
+           out_has=["REJECTED: untrusted key", "key_id: held"])
     expect("npl verify keyring", [npl, "verify", "--pub", t("other.pub"),
                                   "--pub", t("me.pub"), signed], 0,
            out_has=["signed by " + t("me.pub")])
@@ -141,12 +220,15 @@ def main():
 
     # ---- npl inspect ----------------------------------------------------
     expect("npl inspect", [npl, "inspect", signed], 0,
-           out_has=["magic       7f 4e 50 4c", "version     1", "body sha512",
+           out_has=["magic       7f 4e 50 4c", "version     2", "body sha512",
+                    "name        'hello'", "counter     0",
                     "well-formed"])
     rc, out, _ = run([npl, "inspect", signed, "--json"])
     try:
         j = json.loads(out)
-        ok = (rc == 0 and j["version"] == 1 and j["well_formed"] and
+        ok = (rc == 0 and j["version"] == 2 and j["well_formed"] and
+              j["name"] == "hello" and j["security_counter"] == 0 and
+              len(j["key_id"]) == 16 and
               j["arch_name"] == a.arch and len(j["body_sha512"]) == 128 and
               all(r["holds"] for r in j["rules"]))
     except (ValueError, KeyError) as e:
@@ -158,12 +240,22 @@ def main():
     expect("mkbad", [a.mkbad, "--key", a.dev_key, "--arch", a.arch,
                      "--body", a.hello_bin, "-o", bad], 0)
     dev_pub = a.dev_key[:-4] + ".pub"
-    field_of = {"truncated": "length", "magic": "magic", "version": "version",
-                "arch": "arch", "flags": "flags", "reserved": "reserved",
-                "body_size": "body_size", "signature": "signature"}
+    field_of = {"truncated": "length"}  # otherwise the field is the error
     for line in open(os.path.join(bad, "cases.txt")):
         case, what = line.split()
         img = os.path.join(bad, case + ".npl")
+        if case == "v1_image":
+            # The tool refuses v1 unless told, as a default kernel does.
+            expect("verify v1 --accept-v1", [npl, "verify", "--pub", dev_pub,
+                                             "--accept-v1", img], 0,
+                   out_has=["OK: NPL v1"])
+        if case == "v1_image" and a.npl_v1 == "accept":
+            expect("verify v1", [npl, "verify", "--pub", dev_pub, img], 1,
+                   out_has=["version: held 1, expected 2"])
+            expect("sim accepts v1 (-Dnpl_v1=accept)", [sim, "--payload", img],
+                   0, out_has=["NPL v1 accepted (-Dnpl_v1=accept)",
+                               "'v1_image.npl' (NPL v1)", "[hello] Hello"])
+            continue
         if what == "ok":
             expect(f"verify {case}", [npl, "verify", "--pub", dev_pub, "--arch",
                                       a.arch, img], 0)
@@ -172,12 +264,14 @@ def main():
             continue
         expect(f"verify {case}", [npl, "verify", "--pub", dev_pub, "--arch",
                                   a.arch, img], 1,
-               out_has=["REJECTED", field_of[what] + ":"])
+               out_has=["REJECTED", field_of.get(what, what) + ":"])
         # inspect checks the header only, for any known arch.
-        expect(f"inspect {case}", [npl, "inspect", img], 0 if what ==
-               "signature" or case == "wrong_arch" else 1)
+        # inspect checks the header only, accepting v1, for any arch.
+        expect(f"inspect {case}", [npl, "inspect", img], 0 if what in
+               ("signature", "key_id") or case in ("wrong_arch", "v1_image")
+               else 1)
         expect(f"sim refuses {case}", [sim, "--payload", img], 1,
-               out_has=[f"Rejected '{case}.npl'", field_of[what] + ":",
+               out_has=[f"Rejected '{case}.npl'", field_of.get(what, what) + ":",
                         "1 payload(s): 0 ran, 1 refused"],
                out_lacks=["[hello]", "Executing payload"])
 
@@ -203,16 +297,16 @@ def main():
     pos = [out.find(s) for s in SEED_LINES]
     check("seed lines in order", pos == sorted(pos) and -1 not in pos, str(pos))
     expect("sim user key untrusted", [sim, "--payload", signed], 1,
-           out_has=["bad signature"], out_lacks=["[hello]"])
+           out_has=["untrusted key"], out_lacks=["[hello]"])
     expect("sim user key trusted", [sim, "--trust", t("me.pub"), "--payload",
                                     signed], 0,
            out_has=SEED_LINES[:3] + ["[hello] Hello from a signed payload!",
-                                     "'hello-me.npl' returned 42"])
+                                     "'hello' returned 42"])
     # --trust chooses the keyring: the development key is no longer
     # trusted, so a dev-signed image is refused; --trust-builtin keeps it.
     expect("sim --trust drops the compiled-in keys",
            [sim, "--trust", t("me.pub"), "--payload", a.hello], 1,
-           out_has=["bad signature", "1 trusted key(s)",
+           out_has=["untrusted key", "1 trusted key(s)",
                     "the compiled-in keys are not trusted",
                     "1 payload(s): 0 ran, 1 refused"],
            out_lacks=["[hello]", "Executing payload", "DEVELOPMENT key"])

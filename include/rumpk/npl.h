@@ -1,11 +1,13 @@
 /*
- * npl.h - the NPL v1 payload format and its loader (docs/npl-format.md).
+ * npl.h - the NPL payload format, v1 and v2, and its loader
+ * (docs/npl-format.md).
  *
  * A 128-byte little-endian header, then a body of position-independent
  * code whose entry point is at body offset 0.  The loader checks the cheap
  * fields in a fixed order, copies the image into memory it owns, zeroes
- * the signature field in that copy, verifies the copy against each trusted
- * key, then seals it read+exec: bytes that were not verified never run.
+ * the signature field in that copy, verifies the copy against the trusted
+ * key it names (v2) or each trusted key (v1), checks the security counter
+ * (v2), then seals it read+exec: bytes that were not verified never run.
  */
 #ifndef RUMPK_NPL_H
 #define RUMPK_NPL_H
@@ -17,7 +19,8 @@
 #include <rumpk/api.h>
 
 #define RK_NPL_HEADER_SIZE   128u
-#define RK_NPL_VERSION       1u
+#define RK_NPL_VERSION       1u /* the first format; see RK_NPL_V2 */
+#define RK_NPL_V2            2u
 #define RK_NPL_OFF_MAGIC     0u
 #define RK_NPL_OFF_VERSION   4u
 #define RK_NPL_OFF_ARCH      5u
@@ -27,6 +30,14 @@
 #define RK_NPL_OFF_RESERVED  80u
 #define RK_NPL_SIG_SIZE      64u
 #define RK_NPL_RESERVED_SIZE 48u
+/* v2 puts its fields where v1 has its reserved bytes. */
+#define RK_NPL_OFF_KEY_ID  80u
+#define RK_NPL_OFF_VER     88u /* major, minor, patch: 3 x u16 */
+#define RK_NPL_OFF_MIN_ABI 94u
+#define RK_NPL_OFF_COUNTER 96u
+#define RK_NPL_OFF_NAME    104u
+#define RK_NPL_KEY_ID_SIZE 8u
+#define RK_NPL_NAME_SIZE   24u /* at most 23 characters and a zero */
 /* Default limit on body_size (the loader's limit; a policy may lower it). */
 #define RK_NPL_BODY_MAX (16u * 1024u * 1024u)
 /* Policy arch value that accepts any of the three known codes (host
@@ -47,7 +58,11 @@ enum rk_npl_err {
 	RK_NPL_ERR_NO_KEYS,   /* the trusted keyring is empty */
 	RK_NPL_ERR_SIGNATURE, /* no trusted key verifies the image */
 	RK_NPL_ERR_NOMEM,
-	RK_NPL_ERR_SEAL, /* could not make the copy read+exec */
+	RK_NPL_ERR_SEAL,   /* could not make the copy read+exec */
+	RK_NPL_ERR_NAME,   /* v2: not 1-23 of [A-Za-z0-9._-], zero-padded */
+	RK_NPL_ERR_ABI,    /* v2: needs a newer payload ABI than the kernel's */
+	RK_NPL_ERR_KEY_ID, /* v2: names no trusted key */
+	RK_NPL_ERR_ROLLBACK, /* v2: security counter below the floor */
 	RK_NPL_ERR_COUNT
 };
 
@@ -58,7 +73,14 @@ struct rk_npl_header {
 	uint16_t flags;
 	uint8_t sig[RK_NPL_SIG_SIZE];
 	uint64_t body_size;
+	/* v1: must be zero.  v2: the bytes of the fields below. */
 	uint8_t reserved[RK_NPL_RESERVED_SIZE];
+	/* v2 only (zero for v1). */
+	uint8_t key_id[RK_NPL_KEY_ID_SIZE];
+	uint16_t ver_major, ver_minor, ver_patch;
+	uint16_t min_abi;
+	uint64_t counter;
+	char name[RK_NPL_NAME_SIZE];
 };
 
 struct rk_npl_policy {
@@ -66,6 +88,13 @@ struct rk_npl_policy {
 	uint64_t max_body;         /* 0 means RK_NPL_BODY_MAX */
 	const uint8_t (*keys)[32]; /* trusted public keys */
 	size_t nkeys;
+	/* v1 images carry no counter, name or key id: refused unless set. */
+	bool accept_v1;
+	/* v2: the lowest security counter accepted for any name, and, when
+	 * set, the lowest for one name (the highest accepted before). */
+	uint64_t min_counter;
+	uint64_t (*counter_floor)(const char *name, void *ctx);
+	void *counter_ctx;
 };
 
 /* A human-readable reason: the field, what it held, what was expected. */
@@ -87,6 +116,11 @@ struct rk_npl_image {
 	size_t key_index; /* which trusted key verified it */
 	uint64_t id;      /* SipHash payload ID */
 };
+
+/* A key's identifier: the first 8 bytes of SHA-512 of the public key. */
+void rk_npl_key_id(const uint8_t pk[32], uint8_t id[RK_NPL_KEY_ID_SIZE]);
+/* Is s (n bytes, zero-padded) a valid v2 name? */
+bool rk_npl_name_ok(const char *s, size_t n);
 
 const char *rk_npl_strerror(enum rk_npl_err err);
 const char *rk_npl_arch_name(uint8_t arch); /* "x86_64", ... or "unknown" */
@@ -131,6 +165,17 @@ static inline void rk_put_le64(uint8_t *p, uint64_t v)
 {
 	for (unsigned i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint16_t rk_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline void rk_put_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
 }
 
 #endif

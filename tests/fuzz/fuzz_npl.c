@@ -5,17 +5,21 @@
  * The property: rk_npl_load may only return OK (the step before
  * execution) when the image really is valid: libsodium's
  * crypto_sign_verify_detached accepts the image with its signature field
- * zeroed under one of the trusted keys, and every NPL v1 header rule,
- * re-implemented here from docs/npl-format.md, holds.  The harness also
+ * zeroed under the trusted key its key_id names (v2) or one of the
+ * trusted keys (v1), every header rule of its version, re-implemented
+ * here from docs/npl-format.md, holds, and a v2 image's security counter
+ * is at least the policy's floor (FUZZ_MIN_COUNTER).  The harness also
  * checks the converse (a valid image is never refused) and that the error
  * is the first rule broken in the normative order.  Any disagreement
  * aborts, which libFuzzer reports as a crash.
  *
  * Each input is tried twice: as given (its own signature: only seed
  * images and their harmless mutations can verify), and re-signed with a
- * deterministic test key, so that the fuzzer reaches the accept path with
- * arbitrary headers and bodies.  The keyring is the test key plus the
- * build's trusted keys (the seeds are signed with the build's key).
+ * deterministic test key (a v2 image then names it), so that the fuzzer
+ * reaches the accept path with arbitrary headers and bodies.  v1 images
+ * are accepted by this policy, so both formats are explored.  The keyring is
+ * the test key plus the build's trusted keys (the seeds are signed with the
+ * build's key).
  *
  * Nothing loaded is executed, except a body that is exactly one x86_64
  * RET: that runs, which shows the sealed copy is executable.
@@ -34,11 +38,13 @@
 
 /* Small, so the fuzzer reaches the "over the limit" rule. */
 #define FUZZ_MAX_BODY (64u * 1024u)
-#define MAX_KEYS      9
+/* A floor the seeds (counter 0) are below and mutations can pass. */
+#define FUZZ_MIN_COUNTER 3u
+#define MAX_KEYS         9
 
 static uint8_t keys[MAX_KEYS][32];
 static size_t nkeys;
-static uint8_t test_sk[64];
+static uint8_t test_sk[64], test_id[8];
 
 #define FUZZ_NAME "fuzz_npl"
 #include "fuzz_check.h"
@@ -63,13 +69,46 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		seed[i] = (uint8_t)(0xf0 ^ i);
 	crypto_sign_seed_keypair(pk, test_sk, seed);
 	memcpy(keys[nkeys++], pk, 32);
+	uint8_t h[64];
+	crypto_hash_sha512(h, pk, 32);
+	memcpy(test_id, h, 8);
 	for (size_t i = 0; i < rk_trusted_key_count && nkeys < MAX_KEYS; i++)
 		memcpy(keys[nkeys++], rk_trusted_keys[i], 32);
 	return 0;
 }
 
+static uint64_t le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* A v2 name: 1 to 23 of A-Z a-z 0-9 . _ -, a letter or digit first,
+ * then zeros to the end of its 24 bytes. */
+static bool ref_name_ok(const uint8_t *n)
+{
+	size_t len = 0;
+	while (len < 24 && n[len])
+		len++;
+	if (len == 0 || len == 24)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = n[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		             (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || !strchr("._-", c)))
+			return false;
+	}
+	for (size_t i = len; i < 24; i++)
+		if (n[i])
+			return false;
+	return true;
+}
+
 /* The header rules in the normative order, written from the format
- * document, not from src/npl.c. */
+ * document, not from src/npl.c (v1 accepted). */
 static enum rk_npl_err ref_header(const uint8_t *p, size_t len, uint8_t arch,
                                   uint64_t max_body)
 {
@@ -78,31 +117,45 @@ static enum rk_npl_err ref_header(const uint8_t *p, size_t len, uint8_t arch,
 		return RK_NPL_ERR_TRUNCATED;
 	if (memcmp(p, magic, 4) != 0)
 		return RK_NPL_ERR_MAGIC;
-	if (p[4] != 1)
+	if (p[4] != 1 && p[4] != 2)
 		return RK_NPL_ERR_VERSION;
+	bool v2 = p[4] == 2;
 	bool known = p[5] == 0xaa || p[5] == 0xee || p[5] == 0x55;
 	if (arch == RK_NPL_ARCH_ANY ? !known : p[5] != arch)
 		return RK_NPL_ERR_ARCH;
 	if (p[6] != 0 || p[7] != 0)
 		return RK_NPL_ERR_FLAGS;
-	for (size_t i = 80; i < 128; i++)
+	if (v2 && !ref_name_ok(p + 104))
+		return RK_NPL_ERR_NAME;
+	for (size_t i = 80; !v2 && i < 128; i++)
 		if (p[i] != 0)
 			return RK_NPL_ERR_RESERVED;
-	uint64_t bs = 0;
-	for (unsigned i = 0; i < 8; i++)
-		bs |= (uint64_t)p[72 + i] << (8 * i);
+	uint64_t bs = le(p + 72, 8);
 	if (bs == 0 || bs > max_body || bs != (uint64_t)len - 128)
 		return RK_NPL_ERR_BODY_SIZE;
+	if (v2 && le(p + 94, 2) > RK_API_VERSION)
+		return RK_NPL_ERR_ABI;
 	return RK_NPL_OK;
 }
 
-/* The whole verdict: header rules, then libsodium over the image with
- * the signature field zeroed, against every key. */
+/* The whole verdict: header rules, the key (v2: the one whose SHA-512
+ * starts with key_id), libsodium over the image with the signature field
+ * zeroed, then the counter (v2). */
 static enum rk_npl_err ref_load(const uint8_t *p, size_t len, size_t *key)
 {
 	enum rk_npl_err e = ref_header(p, len, RK_ARCH_SELF, FUZZ_MAX_BODY);
 	if (e != RK_NPL_OK)
 		return e;
+	bool v2 = p[4] == 2;
+	bool named[MAX_KEYS], any = false;
+	for (size_t k = 0; k < nkeys; k++) {
+		uint8_t h[64];
+		crypto_hash_sha512(h, keys[k], 32);
+		named[k] = !v2 || memcmp(h, p + 80, 8) == 0;
+		any |= named[k];
+	}
+	if (!any)
+		return RK_NPL_ERR_KEY_ID;
 	uint8_t *z = malloc(len);
 	if (!z)
 		abort();
@@ -110,13 +163,16 @@ static enum rk_npl_err ref_load(const uint8_t *p, size_t len, size_t *key)
 	memset(z + 8, 0, 64);
 	e = RK_NPL_ERR_SIGNATURE;
 	for (size_t k = 0; k < nkeys; k++) {
-		if (crypto_sign_verify_detached(p + 8, z, len, keys[k]) == 0) {
+		if (named[k] &&
+		    crypto_sign_verify_detached(p + 8, z, len, keys[k]) == 0) {
 			*key = k;
 			e = RK_NPL_OK;
 			break;
 		}
 	}
 	free(z);
+	if (e == RK_NPL_OK && v2 && le(p + 96, 8) < FUZZ_MIN_COUNTER)
+		e = RK_NPL_ERR_ROLLBACK;
 	return e;
 }
 
@@ -127,6 +183,8 @@ static void try_image(const uint8_t *img, size_t len)
 	    .max_body = FUZZ_MAX_BODY,
 	    .keys = (const uint8_t(*)[32])keys,
 	    .nkeys = nkeys,
+	    .accept_v1 = true,
+	    .min_counter = FUZZ_MIN_COUNTER,
 	};
 	struct rk_npl_image out;
 	struct rk_npl_diag diag;
@@ -172,7 +230,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The inspect path of the npl tool: header rules, any known arch. */
 	struct rk_npl_policy any = {.arch = RK_NPL_ARCH_ANY,
-	                            .max_body = FUZZ_MAX_BODY};
+	                            .max_body = FUZZ_MAX_BODY,
+	                            .accept_v1 = true};
 	struct rk_npl_header hdr;
 	enum rk_npl_err e = rk_npl_parse(img, size, &any, &hdr, NULL);
 	CHECK(e == ref_header(img, size, RK_NPL_ARCH_ANY, FUZZ_MAX_BODY),
@@ -185,6 +244,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * loader must refuse it before the signature otherwise). */
 	if (size >= 128 &&
 	    ref_header(img, size, RK_ARCH_SELF, FUZZ_MAX_BODY) == RK_NPL_OK) {
+		if (img[4] == 2)
+			memcpy(img + 80, test_id, 8); /* names the test key */
 		memset(img + 8, 0, 64);
 		crypto_sign_detached(img + 8, NULL, img, size, test_sk);
 		try_image(img, size);
