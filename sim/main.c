@@ -123,6 +123,12 @@ static int run(const struct sim_opts *o)
 	set_time(o);
 	if (o->traffic && start_traffic(o) != 0)
 		return RK_EXIT_USAGE;
+	char err[200];
+	if (o->state &&
+	    sim_store_open(o->state, o->state_slow_us, err, sizeof(err))) {
+		fprintf(stderr, "rumpk-sim: --state %s: %s\n", o->state, err);
+		return RK_EXIT_USAGE;
+	}
 	if (o->append_words[0])
 		append_words(o);
 	fill_boot(o, &boot);

@@ -159,6 +159,21 @@ static int read_gov_param(struct sim_opts *o, const char *v)
 	return 0;
 }
 
+static int read_state(struct sim_opts *o, const char *v)
+{
+	o->state = v;
+	return 0;
+}
+
+static int read_state_slow(struct sim_opts *o, const char *v)
+{
+	if (parse_number(v, &o->state_slow_us) || o->state_slow_us > 1000000)
+		return sim_usage_error("--state-slow-us: '%s': expected "
+		                       "microseconds from 0 to 1000000",
+		                       v);
+	return 0;
+}
+
 /* Words the kernel reads on its command line, as a boot loader passes
  * them (budget_ms=N, fault=..., run=parallel: kernel.h); the kernel
  * checks them and says what it refuses. */
@@ -241,6 +256,14 @@ static const struct sim_option options[] = {
      false, read_trust_builtin},
     {"max-body", "BYTES", "refuse bodies larger than this", false,
      read_max_body},
+    {"state", "FILE",
+     "the persistent store: security counters outlive the run in FILE "
+     "(created blank when missing; docs/store.md)",
+     false, read_state},
+    {"state-slow-us", "N",
+     "wait N microseconds after each block written to the store (for "
+     "power-cut tests)",
+     false, read_state_slow},
     {"append", "WORDS",
      "more words for the kernel's command line, as a boot loader passes "
      "them: budget_ms=N, fault=kill|stop|restart:N, "
@@ -411,6 +434,8 @@ int sim_options_check(const struct sim_opts *o)
 		return sim_usage_error("governor: %s", why);
 	if (o->stats_json && !o->traffic)
 		return sim_usage_error("--stats json needs --traffic%s", "");
+	if (o->state_slow_us && !o->state)
+		return sim_usage_error("--state-slow-us needs --state%s", "");
 	if (o->traffic && o->nimages)
 		return sim_usage_error("--traffic runs no payload: drop "
 		                       "--payload %s",

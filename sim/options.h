@@ -23,6 +23,8 @@ struct sim_opts {
 	size_t nkeys;
 	bool keep_builtin_keys; /* --trust-builtin */
 	uint64_t max_body;      /* --max-body, 0: the loader's limit */
+	const char *state;      /* --state FILE: the persistent store */
+	uint64_t state_slow_us; /* --state-slow-us */
 	/* The receive run under the governor. */
 	const char *traffic;      /* --traffic: a profile name or file */
 	uint64_t duration_ms;     /* --duration-ms */

@@ -96,4 +96,12 @@ size_t sim_uart_inject(const uint8_t *bytes, size_t n);
 unsigned sim_uart_fifo_level(void);
 size_t sim_uart_injected_pending(void);
 
+/* The persistent store (hal_store.c): --state FILE.  A new file gets
+ * SIM_STORE_BYTES; an existing one must hold at least two slots. */
+#define SIM_STORE_BYTES     (64u * 1024u)
+#define SIM_STORE_MIN_BYTES (2u * 4096u)
+/* Opens path (creating it blank); slow_us: a wait after each block
+ * written (power-cut tests).  0, or -1 with the reason in err. */
+int sim_store_open(const char *path, uint64_t slow_us, char *err, size_t cap);
+
 #endif

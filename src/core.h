@@ -60,17 +60,45 @@ struct rk_bus_port {
 	bool attached;
 	bool sleeping; /* its payload waits in rk_bus_recv */
 };
-/* ---- security counters (rollback.c) ------------------------------- */
+/* ---- security counters (rollback.c) and the store (store.c) -------- */
 /* How many payload names the kernel keeps a counter for. */
 #define RK_ROLLBACK_NAMES 64u
+/* The kernel's state: what the persistent store holds (docs/store.md). */
+struct rk_state {
+	uint64_t seq; /* 0: fresh (never written) */
+	uint32_t ncounters;
+	struct {
+		char name[RK_NPL_NAME_SIZE];
+		uint64_t value;
+	} counters[RK_ROLLBACK_NAMES];
+};
 /* The highest counter accepted for name so far (0: none): the
  * counter_floor of the kernel's rk_npl_policy. */
 uint64_t rk_rollback_floor(const char *name, void *ctx);
-/* Raises name's counter to counter if higher: 0, or -1 when the table
- * is full (the image is then refused). */
+/* Raises name's counter to counter if higher, on the store first when
+ * there is one: 0, or -1 when it cannot (the table is full, the write
+ * failed, the store failed its check); the image is then refused. */
 int rk_rollback_accept(const char *name, uint64_t counter);
-/* Forgets every counter (tests). */
+/* At boot: the state from the store, said on the console.  0, or -1
+ * when the store failed its check (rk_rollback_failed says why). */
+int rk_rollback_boot(void);
+/* Why the store failed its check at boot, or NULL: no payload runs. */
+const char *rk_rollback_failed(void);
+/* Forgets every counter and the store (tests). */
 void rk_rollback_reset(void);
+
+/* One slot of the store: a whole state, its sequence number, its digest. */
+#define RK_STORE_SLOT_BYTES 4096u
+bool rk_store_present(void);
+/* The newest valid state (a blank store: seq 0): 0, or -1 with why. */
+int rk_store_load(struct rk_state *st, char *why, size_t cap);
+/* Writes st as the next state (seq + 1) into the slot that does not hold
+ * the current one; st->seq is updated only once the write is durable.
+ * 0, or -1 (the store keeps the state before). */
+int rk_store_save(struct rk_state *st);
+/* The slot the state was last read from or written to, -1: none. */
+int rk_store_slot(void);
+
 /* ---- payloads in user mode (uspace.c, syscall.c; docs/isolation.md) -- */
 #define RK_USTACK_SIZE (64u * 1024u)
 

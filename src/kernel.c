@@ -403,6 +403,7 @@ int rk_kmain(const struct rk_boot *boot)
 	    "(-Dmin_security_counter), raised per name as images verify\n",
 	    RK_NPL_ACCEPT_V1 ? "accepted (-Dnpl_v1=accept)" : "refused",
 	    (unsigned long long)RK_MIN_SECURITY_COUNTER);
+	(void)rk_rollback_boot(); /* a failed store refuses every payload */
 	k.status = RK_EXIT_PANIC;
 
 	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))

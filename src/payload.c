@@ -198,6 +198,16 @@ struct rk_run *rk_payload_start(const void *image, size_t len, const char *name,
 		return NULL;
 	}
 	rk_memset(p, 0, sizeof(*p));
+	if (rk_rollback_failed()) {
+		/* Fail closed: without its state the kernel cannot tell an
+		 * old image from a new one (docs/store.md). */
+		rk_printf("[NPL] \xe2\x9d\x8c Rejected '%s': the persistent "
+		          "store failed its check at boot\n",
+		          name);
+		if (errp)
+			*errp = RK_NPL_ERR_ROLLBACK;
+		return NULL;
+	}
 	enum rk_npl_err err = rk_npl_load(image, len, pol, &p->img, &diag);
 	if (errp)
 		*errp = err;

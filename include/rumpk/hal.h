@@ -160,6 +160,18 @@ extern const char hal_ustub_start[], hal_ustub_end[];
 extern const struct rk_api hal_ustub_api;
 extern const char hal_ustub_exit[];
 
+/* ---- persistent store (docs/store.md) ----------------------------- */
+/* A few KiB that outlive a reboot, where the kernel keeps its security
+ * counters and keyring state (src/store.c).  In HAL_STORE_BLOCK-byte
+ * blocks; hal_store_blocks() is 0 when the platform has no store (the
+ * state then lasts one boot).  A write returns 0 only once the device
+ * has made the blocks durable (written through, flushed); either call
+ * returns -1 on any error or a range past the end. */
+#define HAL_STORE_BLOCK 512u
+uint64_t hal_store_blocks(void);
+int hal_store_read(uint64_t block, void *buf, size_t nblocks);
+int hal_store_write(uint64_t block, const void *buf, size_t nblocks);
+
 /* ---- misc --------------------------------------------------------- */
 /* 16 bytes of boot-time randomness for the SipHash ID key (best effort
  * natively: counters and timers; getrandom on the sim). */
