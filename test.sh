@@ -69,9 +69,10 @@ meson_suite() {
 CC=gcc meson_suite build-gcc -Dcrypto=libsodium
 CC=clang meson_suite build-clang -Dcrypto=builtin
 # The simulator on the native register switch (x86_64 hosts), built to
-# accept NPL v1 images (the other builds refuse them: docs/npl-format.md).
+# accept NPL v1 images (the other builds refuse them: docs/npl-format.md)
+# and to need two root signatures on a keyring (docs/keyring.md).
 [ "$(uname -m)" = x86_64 ] && CC=gcc meson_suite build-asm -Dsim_switch=asm \
-	-Dnpl_v1=accept
+	-Dnpl_v1=accept -Dkeyring_threshold=2
 # The wrap fallbacks (subprojects/): libsodium and cmocka built from
 # source by our Meson builds in subprojects/packagefiles, as on a machine
 # without libsodium-dev or libcmocka-dev; every host test runs against

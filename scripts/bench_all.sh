@@ -19,7 +19,8 @@ ninja -C build >/dev/null || ninja -C build
 args=(--build build)
 if [ "$(uname -m)" = x86_64 ]; then
 	# Same options as test.sh's build-asm, so neither reconfigures it.
-	CC=gcc rk_setup_build build-asm -Dsim_switch=asm -Dnpl_v1=accept
+	CC=gcc rk_setup_build build-asm -Dsim_switch=asm -Dnpl_v1=accept \
+		-Dkeyring_threshold=2
 	rk_log "build build-asm"
 	ninja -C build-asm >/dev/null || ninja -C build-asm
 	args+=(--build-asm build-asm)

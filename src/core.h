@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <rumpk/kernel.h>
+#include <rumpk/keyring.h>
 #include <rumpk/npl.h>
 #include <rumpk/sched.h>
 #include <rumpk/ubus.h>
@@ -71,7 +72,20 @@ struct rk_state {
 		char name[RK_NPL_NAME_SIZE];
 		uint64_t value;
 	} counters[RK_ROLLBACK_NAMES];
+	/* The keyring document last accepted (keyring.h), 0: none, and
+	 * every key id ever revoked (revoked keys stay revoked). */
+	uint64_t keyring_version;
+	uint32_t nkeys, nrevoked;
+	uint8_t keys[RK_KEYRING_MAX_KEYS][32];
+	char key_names[RK_KEYRING_MAX_KEYS][RK_NPL_NAME_SIZE];
+	uint8_t revoked[RK_KEYRING_MAX_REVOKED][RK_NPL_KEY_ID_SIZE];
 };
+/* The state as it stands (on the store when there is one). */
+const struct rk_state *rk_state_now(void);
+/* Makes next the state: written to the store first when there is one
+ * (what says what changed, for the console).  0, or -1 when the store
+ * write failed or the store failed its check (the state stays). */
+int rk_state_commit(const struct rk_state *next, const char *what);
 /* The highest counter accepted for name so far (0: none): the
  * counter_floor of the kernel's rk_npl_policy. */
 uint64_t rk_rollback_floor(const char *name, void *ctx);
@@ -86,6 +100,18 @@ int rk_rollback_boot(void);
 const char *rk_rollback_failed(void);
 /* Forgets every counter and the store (tests). */
 void rk_rollback_reset(void);
+
+/* ---- trust: root keys, payload keys, keyring documents (trust.c) --- */
+/* The roots (base: the compiled-in keys or those the boot chose), and
+ * the payload keys they and the stored keyring make, into pol.  Call
+ * after rk_rollback_boot. */
+void rk_trust_init(const uint8_t (*base)[32], size_t nbase,
+                   struct rk_npl_policy *pol);
+/* A keyring document given at boot (name: its file): checked, stored,
+ * then in force for the images after it (pol's keys change).  0, or -1
+ * when refused (said on the console). */
+int rk_trust_apply(const void *image, size_t len, const char *name,
+                   struct rk_npl_policy *pol);
 
 /* One slot of the store: a whole state, its sequence number, its digest. */
 #define RK_STORE_SLOT_BYTES 4096u

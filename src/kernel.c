@@ -20,6 +20,7 @@ struct kmain_ctx {
 	const struct rk_boot *boot;
 	struct rk_npl_policy pol;
 	unsigned ran, refused, failed, count;
+	unsigned keyrings; /* keyring documents accepted */
 	int status;
 	int fault;     /* the worst status a contained payload fault earned */
 	bool parallel; /* run=parallel: start all, then finish all */
@@ -58,6 +59,21 @@ static void run_one(const void *img, size_t len, const char *name,
 {
 	int64_t r = 0;
 	enum rk_npl_err err = RK_NPL_OK;
+	/* A keyring document: in force for the images after it, and not
+	 * a payload (counted only when refused). */
+	if (rk_keyring_is_doc(img, len)) {
+		if (rk_rollback_failed()) {
+			rk_printf("[KEYRING] \xe2\x9d\x8c Rejected '%s': the "
+			          "persistent store failed its check at boot\n",
+			          name);
+		} else if (rk_trust_apply(img, len, name, &k->pol) == 0) {
+			k->keyrings++;
+			return;
+		}
+		k->count++;
+		k->refused++;
+		return;
+	}
 	k->count++;
 	struct rk_run *run =
 	    rk_payload_start(img, len, name, &k->pol, &err, false);
@@ -255,16 +271,17 @@ static void main_fiber(void *arg)
 	finish_all(k);
 	rk_printf("[NPL] %u payload(s): %u ran, %u refused, %u failed\n",
 	          k->count, k->ran, k->refused, k->failed);
-	k->status = k->fault ? k->fault
-	            : (k->refused || k->failed || k->count == 0)
-	                ? RK_EXIT_REFUSED
-	                : RK_EXIT_OK;
+	k->status =
+	    k->fault ? k->fault
+	    : (k->refused || k->failed || (k->count == 0 && k->keyrings == 0))
+	        ? RK_EXIT_REFUSED
+	        : RK_EXIT_OK;
 }
 
-/* The keys payloads are verified against: the compiled-in keyring, or
- * exactly the keys the boot chose (plus the compiled-in ones only when it
- * asks).  Says on the console what is trusted and why. */
-static int build_keyring(const struct rk_boot *boot, struct rk_npl_policy *pol)
+/* The root keys: the compiled-in keyring, or exactly the keys the boot
+ * chose (plus the compiled-in ones only when it asks), into keyring[].
+ * Says on the console what is trusted and why. */
+static int build_keyring(const struct rk_boot *boot, size_t *nkeys)
 {
 	bool builtin = boot->nkeys == 0 || boot->keep_builtin_keys;
 	size_t n = 0;
@@ -295,8 +312,7 @@ static int build_keyring(const struct rk_boot *boot, struct rk_npl_policy *pol)
 	if (dev)
 		rk_puts("[BOOT] WARNING: this kernel trusts the repository's "
 		        "DEVELOPMENT key (-Dtrusted_keys to change)");
-	pol->keys = (const uint8_t(*)[32])keyring;
-	pol->nkeys = n;
+	*nkeys = n;
 	return RK_EXIT_OK;
 }
 
@@ -390,7 +406,8 @@ int rk_kmain(const struct rk_boot *boot)
 	int kst = user_options(boot->cmdline, &k);
 	if (kst != RK_EXIT_OK)
 		return kst;
-	kst = build_keyring(boot, &k.pol);
+	size_t nroots = 0;
+	kst = build_keyring(boot, &nroots);
 	if (kst != RK_EXIT_OK)
 		return kst;
 	k.pol.arch = RK_ARCH_SELF;
@@ -404,6 +421,7 @@ int rk_kmain(const struct rk_boot *boot)
 	    RK_NPL_ACCEPT_V1 ? "accepted (-Dnpl_v1=accept)" : "refused",
 	    (unsigned long long)RK_MIN_SECURITY_COUNTER);
 	(void)rk_rollback_boot(); /* a failed store refuses every payload */
+	rk_trust_init((const uint8_t(*)[32])keyring, nroots, &k.pol);
 	k.status = RK_EXIT_PANIC;
 
 	if (!rk_fiber_spawn("main", RK_PRIO_NORMAL, main_fiber, &k, 0, false))

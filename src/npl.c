@@ -32,6 +32,7 @@ static const char *const err_names[RK_NPL_ERR_COUNT] = {
     [RK_NPL_ERR_ABI] = "needs a newer payload ABI",
     [RK_NPL_ERR_KEY_ID] = "untrusted key",
     [RK_NPL_ERR_ROLLBACK] = "security counter rolled back",
+    [RK_NPL_ERR_KEY_NAME] = "key may not sign this name",
 };
 
 const char *rk_npl_strerror(enum rk_npl_err err)
@@ -325,6 +326,12 @@ enum rk_npl_err rk_npl_check(const void *image, size_t len,
 		               : "one of the trusted keys");
 	if (key_index)
 		*key_index = k;
+	const char *only = pol->key_names ? pol->key_names[k] : "";
+	if (only[0] && (!v2 || rk_strncmp(only, h.name, RK_NPL_NAME_SIZE)))
+		return fail(diag, RK_NPL_ERR_KEY_NAME,
+		            "name: held '%s', expected '%s' (the only name its "
+		            "key may sign, says the keyring)",
+		            v2 ? h.name : "(NPL v1: none)", only);
 	bool stored = false;
 	uint64_t floor = v2 ? counter_floor(pol, h.name, &stored) : 0;
 	if (v2 && h.counter < floor)

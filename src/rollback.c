@@ -4,7 +4,8 @@
  * whose counter is below the highest one accepted for its name, and the
  * counter is raised as soon as an image has verified, before it runs.
  *
- * The counters are the kernel's state (struct rk_state), kept on the
+ * The counters are part of the kernel's state (struct rk_state, with the
+ * keyring: trust.c), which this file keeps, on the
  * persistent store when the platform has one (store.c): a raise is
  * written there, durably, before the payload runs, and a raise that
  * cannot be written refuses the payload.  A store that fails its check at
@@ -45,23 +46,40 @@ int rk_rollback_accept(const char *name, uint64_t counter)
 	if (counter <= (i >= 0 ? state.counters[i].value : 0))
 		return 0; /* nothing to raise, nothing to write */
 	if (i < 0 && state.ncounters == RK_ROLLBACK_NAMES)
-		return -1; /* full: refuse rather than forget */
-	struct rk_state next = state;
+		return -1;           /* full: refuse rather than forget */
+	static struct rk_state next; /* ~4 KiB: not on a fiber's stack */
+	next = state;
 	if (i < 0) {
 		i = (int)next.ncounters++;
 		rk_memset(next.counters[i].name, 0, RK_NPL_NAME_SIZE);
 		rk_strlcpy(next.counters[i].name, name, RK_NPL_NAME_SIZE);
 	}
 	next.counters[i].value = counter;
+	char what[80];
+	rk_snprintf(what, sizeof(what), "'%s' security counter %llu", name,
+	            (unsigned long long)counter);
+	return rk_state_commit(&next, what);
+}
+
+const struct rk_state *rk_state_now(void)
+{
+	return &state;
+}
+
+int rk_state_commit(const struct rk_state *next_in, const char *what)
+{
+	static struct rk_state next; /* not on a fiber's stack */
+	if (failed)
+		return -1;
+	next = *next_in;
+	next.seq = state.seq;
 	if (persistent) {
-		rk_printf("[STORE] writing state %llu: '%s' security counter "
-		          "%llu\n",
-		          (unsigned long long)next.seq + 1, name,
-		          (unsigned long long)counter);
+		rk_printf("[STORE] writing state %llu: %s\n",
+		          (unsigned long long)next.seq + 1, what);
 		if (rk_store_save(&next) != 0) {
-			rk_printf("[STORE] the write failed: state %llu stays; "
-			          "'%s' is refused\n",
-			          (unsigned long long)state.seq, name);
+			rk_printf("[STORE] the write failed: state %llu stays "
+			          "(%s refused)\n",
+			          (unsigned long long)state.seq, what);
 			return -1;
 		}
 	}

@@ -21,11 +21,16 @@
 
 #include "core.h"
 
-/* One slot: RK_STORE_SLOT_BYTES, little-endian.
- *   0  magic "RKST"          4  format (u16) = 1     6  zero (u16)
- *   8  seq (u64, > 0)        16 ncounters (u32)      20 zero (u32)
- *   24 counters: RK_ROLLBACK_NAMES x {name[24], value (u64)}
- *   then zeros up to DIGEST_OFF, then SHA-512 of bytes [0, DIGEST_OFF). */
+/* One slot: RK_STORE_SLOT_BYTES, little-endian (docs/store.md).
+ *   0    magic "RKST"        4    format (u16) = 1   6    zero (u16)
+ *   8    seq (u64, > 0)      16   ncounters (u32)    20   zero (u32)
+ *   24   counters: RK_ROLLBACK_NAMES x {name[24], value (u64)}
+ *   2080 keyring version (u64)   2088 nkeys (u16)   2090 nrevoked (u16)
+ *   2092 zero (u32)
+ *   2096 keys: RK_KEYRING_MAX_KEYS x {key[32], name[24] or zeros}
+ *   2992 revoked: RK_KEYRING_MAX_REVOKED x key id[8]
+ *   every unused byte zero up to DIGEST_OFF, then SHA-512 of bytes
+ *   [0, DIGEST_OFF). */
 #define SLOT_BLOCKS  (RK_STORE_SLOT_BYTES / HAL_STORE_BLOCK)
 #define OFF_MAGIC    0u
 #define OFF_FORMAT   4u
@@ -34,10 +39,17 @@
 #define OFF_COUNTERS 24u
 #define COUNTER_LEN  (RK_NPL_NAME_SIZE + 8u)
 #define END_COUNTERS (OFF_COUNTERS + RK_ROLLBACK_NAMES * COUNTER_LEN)
+#define OFF_KR       2080u
+#define OFF_KR_KEYS  2096u
+#define KR_KEY_LEN   (32u + RK_NPL_NAME_SIZE)
+#define OFF_KR_REV   (OFF_KR_KEYS + RK_KEYRING_MAX_KEYS * KR_KEY_LEN)
+#define END_KR       (OFF_KR_REV + RK_KEYRING_MAX_REVOKED * RK_NPL_KEY_ID_SIZE)
 #define DIGEST_OFF   (RK_STORE_SLOT_BYTES - 64u)
 #define FORMAT       1u
 
-_Static_assert(END_COUNTERS <= DIGEST_OFF, "the counters fit a slot");
+_Static_assert(END_COUNTERS <= OFF_KR && OFF_KR_REV == 2992u &&
+                   END_KR <= DIGEST_OFF,
+               "the counters and the keyring fit a slot");
 _Static_assert(RK_STORE_SLOT_BYTES % HAL_STORE_BLOCK == 0,
                "a slot is whole blocks");
 
@@ -113,9 +125,47 @@ static enum slot_kind parse(struct rk_state *st, char *why, size_t cap)
 		}
 	}
 	if (!all_zero(buf + OFF_COUNTERS + n * COUNTER_LEN,
-	              DIGEST_OFF - (OFF_COUNTERS + n * COUNTER_LEN))) {
+	              OFF_KR - (OFF_COUNTERS + n * COUNTER_LEN))) {
 		rk_snprintf(why, cap, "bytes after the %u counters not zero",
 		            n);
+		return SLOT_BAD;
+	}
+	st->keyring_version = rk_le64(buf + OFF_KR);
+	st->nkeys = rk_le16(buf + OFF_KR + 8);
+	st->nrevoked = rk_le16(buf + OFF_KR + 10);
+	if (st->nkeys > RK_KEYRING_MAX_KEYS ||
+	    st->nrevoked > RK_KEYRING_MAX_REVOKED || le32(buf + OFF_KR + 12) ||
+	    (st->keyring_version == 0 && st->nkeys)) {
+		rk_snprintf(why, cap,
+		            "keyring version %llu with %u keys and %u revoked: "
+		            "expected at most %u and %u",
+		            (unsigned long long)st->keyring_version, st->nkeys,
+		            st->nrevoked, RK_KEYRING_MAX_KEYS,
+		            RK_KEYRING_MAX_REVOKED);
+		return SLOT_BAD;
+	}
+	for (uint32_t i = 0; i < st->nkeys; i++) {
+		const uint8_t *e = buf + OFF_KR_KEYS + i * KR_KEY_LEN;
+		rk_memcpy(st->keys[i], e, 32);
+		rk_memcpy(st->key_names[i], e + 32, RK_NPL_NAME_SIZE);
+		if (!all_zero(e + 32, RK_NPL_NAME_SIZE) &&
+		    !rk_npl_name_ok(st->key_names[i], RK_NPL_NAME_SIZE)) {
+			rk_snprintf(why, cap,
+			            "keyring key %u: not a payload "
+			            "name",
+			            i);
+			return SLOT_BAD;
+		}
+	}
+	for (uint32_t i = 0; i < st->nrevoked; i++)
+		rk_memcpy(st->revoked[i],
+		          buf + OFF_KR_REV + i * RK_NPL_KEY_ID_SIZE,
+		          RK_NPL_KEY_ID_SIZE);
+	size_t keys_end = OFF_KR_KEYS + st->nkeys * KR_KEY_LEN;
+	size_t rev_end = OFF_KR_REV + st->nrevoked * RK_NPL_KEY_ID_SIZE;
+	if (!all_zero(buf + keys_end, OFF_KR_REV - keys_end) ||
+	    !all_zero(buf + rev_end, DIGEST_OFF - rev_end)) {
+		rk_snprintf(why, cap, "bytes after the keyring not zero");
 		return SLOT_BAD;
 	}
 	return SLOT_VALID;
@@ -179,6 +229,17 @@ int rk_store_save(struct rk_state *st)
 		rk_memcpy(e, st->counters[i].name, RK_NPL_NAME_SIZE);
 		rk_put_le64(e + RK_NPL_NAME_SIZE, st->counters[i].value);
 	}
+	rk_put_le64(buf + OFF_KR, st->keyring_version);
+	rk_put_le16(buf + OFF_KR + 8, (uint16_t)st->nkeys);
+	rk_put_le16(buf + OFF_KR + 10, (uint16_t)st->nrevoked);
+	for (uint32_t i = 0; i < st->nkeys; i++) {
+		uint8_t *e = buf + OFF_KR_KEYS + i * KR_KEY_LEN;
+		rk_memcpy(e, st->keys[i], 32);
+		rk_memcpy(e + 32, st->key_names[i], RK_NPL_NAME_SIZE);
+	}
+	for (uint32_t i = 0; i < st->nrevoked; i++)
+		rk_memcpy(buf + OFF_KR_REV + i * RK_NPL_KEY_ID_SIZE,
+		          st->revoked[i], RK_NPL_KEY_ID_SIZE);
 	rk_sha512(buf, DIGEST_OFF, buf + DIGEST_OFF);
 	if (hal_store_write((uint64_t)slot * SLOT_BLOCKS, buf, SLOT_BLOCKS) !=
 	    0)

@@ -21,10 +21,10 @@
 
 #include "hostio.h"
 #include "json.h"
+#include "npl_cli.h"
 
-#define MAX_PUB 16
-
-static const char *prog = "npl";
+const char *const npl_prog = "npl";
+#define prog npl_prog
 
 static int usage(FILE *out, int status)
 {
@@ -47,6 +47,12 @@ static int usage(FILE *out, int status)
 	    "      -ARCH), version (0.0.0), security counter (0) and "
 	    "minimum\n"
 	    "      payload ABI (this header's, %u); --format 1 for NPL v1\n"
+	    "  npl keyring --root ROOT.key [--root ...] --version N "
+	    "[--add KEY.pub[:NAME]]...\n"
+	    "              [--revoke KEY.pub|KEYID]... -o OUT.nkr\n"
+	    "      a keyring document (docs/keyring.md): payload keys, each "
+	    "for one\n"
+	    "      name or any, revoked key ids, signed by each --root\n"
 	    "  npl verify --pub NAME.pub [--pub ...] [--arch ARCH] "
 	    "[--min-counter N]\n"
 	    "             [--accept-v1] IMAGE\n"
@@ -54,31 +60,23 @@ static int usage(FILE *out, int status)
 	    "v1\n"
 	    "      images are refused unless --accept-v1, as the kernel "
 	    "does\n"
+	    "      (a keyring document: --pub the roots, --threshold K, "
+	    "default 1)\n"
 	    "  npl inspect IMAGE [--json]\n"
-	    "      every header field, the body's SHA-512, each rule\n",
+	    "      every header field, the body's SHA-512, each rule (or a "
+	    "keyring\n"
+	    "      document's keys, revoked ids and signers)\n",
 	    RK_API_VERSION);
 	return status;
 }
 
-static int fail_usage(const char *fmt, const char *arg)
+int fail_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: ", prog);
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry 'npl --help'.\n");
 	return RK_EXIT_USAGE;
 }
-
-/* A tiny option scanner: --name VALUE pairs and positionals, in any
- * order, so every subcommand parses the same way. */
-struct args {
-	const char *out, *key, *arch;
-	const char *name, *version, *counter, *min_abi, *format, *min_counter;
-	const char *pubs[MAX_PUB];
-	size_t npubs;
-	bool json, accept_v1;
-	const char *pos[2];
-	size_t npos;
-};
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -104,7 +102,24 @@ static int parse_args(int argc, char **argv, struct args *a)
 			slot = &a->format;
 		else if (!strcmp(s, "--min-counter"))
 			slot = &a->min_counter;
-		else if (!strcmp(s, "--accept-v1")) {
+		else if (!strcmp(s, "--threshold"))
+			slot = &a->threshold;
+		else if (!strcmp(s, "--root") || !strcmp(s, "--add") ||
+		         !strcmp(s, "--revoke")) {
+			const char **list = s[2] == 'r' && s[3] == 'o'
+			                        ? a->roots
+			                    : s[2] == 'a' ? a->adds
+			                                  : a->revokes;
+			size_t *n = list == a->roots  ? &a->nroots
+			            : list == a->adds ? &a->nadds
+			                              : &a->nrevokes;
+			size_t max = list == a->roots  ? RK_KEYRING_MAX_SIGS
+			             : list == a->adds ? RK_KEYRING_MAX_KEYS
+			                               : RK_KEYRING_MAX_REVOKED;
+			if (*n == max)
+				return fail_usage("too many %s", s);
+			slot = &list[(*n)++];
+		} else if (!strcmp(s, "--accept-v1")) {
 			a->accept_v1 = true;
 			continue;
 		} else if (!strcmp(s, "--pub")) {
@@ -184,7 +199,7 @@ out:
 }
 
 /* A decimal number from 0 to max, the whole string. */
-static bool parse_num(const char *s, uint64_t max, uint64_t *out)
+bool parse_num(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 	if (!*s)
@@ -240,7 +255,7 @@ static void default_name(const char *body, const char *arch, char *out,
 		out[n - an - 1] = 0;
 }
 
-static void print_key_id(FILE *f, const uint8_t id[RK_NPL_KEY_ID_SIZE])
+void print_key_id(FILE *f, const uint8_t id[RK_NPL_KEY_ID_SIZE])
 {
 	for (unsigned i = 0; i < RK_NPL_KEY_ID_SIZE; i++)
 		fprintf(f, "%02x", id[i]);
@@ -411,9 +426,10 @@ static int cmd_verify(struct args *a)
 		return fail_usage("verify needs --pub NAME.pub [--pub ...] "
 		                  "IMAGE%s",
 		                  "");
-	if (a->key || a->name || a->version || a->counter || a->format)
-		return fail_usage("verify takes --pub, --arch, --min-counter "
-		                  "and --accept-v1%s",
+	if (a->key || a->name || a->version || a->counter || a->format ||
+	    a->nroots || a->nadds || a->nrevokes)
+		return fail_usage("verify takes --pub, --arch, --min-counter, "
+		                  "--accept-v1 and --threshold%s",
 		                  "");
 	for (size_t i = 0; i < a->npubs; i++) {
 		if (hostio_read_key(a->pubs[i], keys[i], err, sizeof(err))) {
@@ -443,6 +459,11 @@ static int cmd_verify(struct args *a)
 	if (!img) {
 		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
 		return RK_EXIT_USAGE;
+	}
+	if (rk_keyring_is_doc(img, len)) {
+		int rc = keyring_verify(a, img, len);
+		free(img);
+		return rc;
 	}
 	uint8_t *copy = malloc(len ? len : 1);
 	if (!copy) {
@@ -490,6 +511,11 @@ static int cmd_inspect(struct args *a)
 	if (!img) {
 		fprintf(stderr, "%s: %s: %s\n", prog, a->pos[0], err);
 		return RK_EXIT_USAGE;
+	}
+	if (rk_keyring_is_doc(img, len)) {
+		int rc = keyring_inspect(a, img, len);
+		free(img);
+		return rc;
 	}
 	/* Each rule on its own, so a broken image shows all that is wrong,
 	 * and the loader's own verdict (first failure, in order) beside. */
@@ -624,6 +650,8 @@ int main(int argc, char **argv)
 		return cmd_keygen(&a);
 	if (!strcmp(argv[1], "getpub"))
 		return cmd_getpub(&a);
+	if (!strcmp(argv[1], "keyring"))
+		return cmd_keyring(&a);
 	if (!strcmp(argv[1], "sign"))
 		return cmd_sign(&a);
 	if (!strcmp(argv[1], "verify"))
@@ -631,6 +659,6 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "inspect"))
 		return cmd_inspect(&a);
 	return fail_usage("unknown command '%s' (keygen, getpub, sign, "
-	                  "verify, inspect)",
+	                  "keyring, verify, inspect)",
 	                  argv[1]);
 }

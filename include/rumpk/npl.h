@@ -63,6 +63,7 @@ enum rk_npl_err {
 	RK_NPL_ERR_ABI,    /* v2: needs a newer payload ABI than the kernel's */
 	RK_NPL_ERR_KEY_ID, /* v2: names no trusted key */
 	RK_NPL_ERR_ROLLBACK, /* v2: security counter below the floor */
+	RK_NPL_ERR_KEY_NAME, /* its key may sign only another name */
 	RK_NPL_ERR_COUNT
 };
 
@@ -88,6 +89,9 @@ struct rk_npl_policy {
 	uint64_t max_body;         /* 0 means RK_NPL_BODY_MAX */
 	const uint8_t (*keys)[32]; /* trusted public keys */
 	size_t nkeys;
+	/* When set, the one name each key may sign ("": any; a named key
+	 * signs no v1 image, which has no name). */
+	const char (*key_names)[RK_NPL_NAME_SIZE];
 	/* v1 images carry no counter, name or key id: refused unless set. */
 	bool accept_v1;
 	/* v2: the lowest security counter accepted for any name, and, when
