@@ -3,8 +3,9 @@
 #
 #   ./run.sh                      the simulator demo
 #   ./run.sh sim ARGS...          rumpk-sim ARGS (e.g. --payload x.npl)
-#   ./run.sh qemu ARCH [--key-pub FILE] [--timeout SEC] [PAYLOAD.npl ...]
-#                                 boot the native kernel for ARCH in QEMU
+#   ./run.sh qemu ARCH [--key-pub FILE] [--accept-v1] [--timeout SEC] [PAYLOAD.npl ...]
+#                                 boot the native kernel for ARCH in QEMU (one
+#                                 trusting only FILE; one loading NPL v1 too)
 #            [--serial-in FILE] [--append 'WORDS']
 #                                 feed FILE to its UART ([GOV] statistics);
 #                                 kernel words: gov=, budget_ms=, fault=, run=
@@ -23,7 +24,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -57,9 +58,13 @@ qemu)
 		exit 2
 		;;
 	esac
-	keypub="" args=()
+	keypub="" accept_v1="" args=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--accept-v1)
+			accept_v1=1
+			shift
+			;;
 		--key-pub)
 			[ $# -ge 2 ] || usage
 			keypub=$(realpath "$2") || exit 2
@@ -84,11 +89,18 @@ qemu)
 		dir="build-$arch-key-$(sha256sum "$keypub" | cut -c1-12)"
 		opts=(-Dtrusted_keys="$keypub")
 	fi
+	if [ -n "$accept_v1" ]; then
+		# A kernel that also loads NPL v1 images (docs/npl-format.md).
+		dir="$dir-v1"
+		opts+=(-Dnpl_v1=accept)
+	fi
 	rk_cross_build "$arch" "$dir" "${opts[@]}" || exit 2
-	ninja -C "$dir" >/dev/null || ninja -C "$dir"
 	kernel="$dir/native/rumpk-$arch.elf"
 	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
+	# Only what is booted: a kernel build dir of its own needs no tests.
+	ninja -C "$dir" "${kernel#"$dir"/}" >/dev/null ||
+		ninja -C "$dir" "${kernel#"$dir"/}"
 	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
 	;;
 # ---- benchmarks -----------------------------------------------------------

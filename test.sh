@@ -146,6 +146,21 @@ for arch in x86_64 aarch64 riscv64; do
 	step "$arch: own key via run.sh qemu --key-pub" user_key_boot "$arch"
 done
 
+# NPL v1 in both modes: the default kernels refuse a v1 image (mkbad's
+# v1_image, above); one built with -Dnpl_v1=accept runs it.
+v1_accept_boot() { # ARCH
+	local arch=$1 img=build-gcc/v1-hello-$1.npl out
+	build-gcc/tools/npl sign --key keys/dev.key --arch "$arch" --format 1 \
+		"build-$arch/payloads/hello-$arch.bin" -o "$img" >/dev/null || return 1
+	out=$(./run.sh qemu "$arch" --accept-v1 "$img" 2>&1) || { echo "$out"; return 1; }
+	grep -q "NPL v1 accepted (-Dnpl_v1=accept)" <<<"$out" &&
+		grep -q "'v1-hello-$arch.npl' (NPL v1)" <<<"$out" &&
+		grep -q '\[hello\] Hello from a signed payload!' <<<"$out" || { echo "$out"; return 1; }
+}
+for arch in x86_64 aarch64 riscv64; do
+	step "$arch: NPL v1 runs on a kernel built with -Dnpl_v1=accept" v1_accept_boot "$arch"
+done
+
 # ---- visualizer: a trace recorded from QEMU, replayed ------------------
 # The riscv64 kernel receives 6000 bytes under the governor with
 # trace=buffer; rumpk-sim --viz-replay draws it headless and the checker
