@@ -98,9 +98,11 @@ qemu)
 	kernel="$dir/native/rumpk-$arch.elf"
 	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
-	# Only what is booted: a kernel build dir of its own needs no tests.
-	ninja -C "$dir" "${kernel#"$dir"/}" >/dev/null ||
-		ninja -C "$dir" "${kernel#"$dir"/}"
+	# The default build dir whole (its payloads are what the README
+	# boots); one of its own for --key-pub / --accept-v1 only the kernel.
+	target=()
+	[ "$dir" = "build-$arch" ] || target=("${kernel#"$dir"/}")
+	ninja -C "$dir" "${target[@]}" >/dev/null || ninja -C "$dir" "${target[@]}"
 	exec python3 scripts/qemu_run.py --arch "$arch" --kernel "$kernel" "${args[@]}"
 	;;
 # ---- benchmarks -----------------------------------------------------------
