@@ -3,7 +3,9 @@
 
 usage: gen_keyring.py OUT.c DEV.pub [TRUSTED.pub ...]
 
-Each .pub holds 32 bytes as 64 hex digits and a newline (npl keygen).
+Each .pub is a key file from npl keygen (host/hostio.h: a first line
+'rumpk public key ID', then 32 bytes as 64 hex digits), or the digits
+alone (older files).
 DEV.pub is the repository's development key: the kernel compares the
 keyring against it to warn at boot when it trusts the development key.
 """
@@ -11,16 +13,35 @@ import sys
 
 
 def read_pub(path):
+    """A public key file: 'rumpk public key ID' then 64 hex digits (npl
+    keygen), or the 64 hex digits alone (older files); the id checked."""
+    import hashlib
     with open(path, "rb") as f:
         data = f.read()
-    text = data[:-1] if data.endswith(b"\n") else data
+    lines = data.split(b"\n")
+    if data.endswith(b"\n"):
+        lines.pop()
     try:
-        if len(text) != 64:
+        claimed = None
+        if len(lines) == 2:
+            head = lines[0].split(b" ")
+            if head[:3] == [b"rumpk", b"secret", b"key"]:
+                sys.exit(f"gen_keyring: {path}: a secret key (its first "
+                         "line says so), expected a public key (.pub)")
+            if head[:3] != [b"rumpk", b"public", b"key"] or len(head) != 4:
+                raise ValueError
+            claimed = bytes.fromhex(head[3].decode("ascii"))
+            lines = lines[1:]
+        if len(lines) != 1 or len(lines[0]) != 64:
             raise ValueError
-        return bytes.fromhex(text.decode("ascii"))
+        key = bytes.fromhex(lines[0].decode("ascii"))
     except ValueError:
         sys.exit(f"gen_keyring: {path}: held {len(data)} bytes, expected "
-                 "64 hex digits and a newline")
+                 "'rumpk public key ID' and 64 hex digits (npl keygen)")
+    if claimed is not None and hashlib.sha512(key).digest()[:8] != claimed:
+        sys.exit(f"gen_keyring: {path}: the key id in its first line is "
+                 "not the key's")
+    return key
 
 
 def c_bytes(b):

@@ -66,7 +66,8 @@ static int read_trust(struct sim_opts *o, const char *v)
 	if (o->nkeys == RK_MAX_KEYS)
 		return sim_usage_error("too many --trust (at most 16): '%s'",
 		                       v);
-	if (hostio_read_key(v, o->keys[o->nkeys], err, sizeof(err)) != 0) {
+	if (hostio_read_key(v, HOSTIO_KEY_PUBLIC, o->keys[o->nkeys], NULL, NULL,
+	                    err, sizeof(err)) != 0) {
 		fprintf(stderr, "rumpk-sim: --trust %s: %s\n", v, err);
 		return RK_EXIT_USAGE;
 	}

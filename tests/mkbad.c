@@ -19,6 +19,7 @@
 #include <rumpk/npl.h>
 
 #include "hostio.h"
+#include "secret_key.h"
 
 static uint8_t seed[32], pk[32], sk[64];
 static const char *dir;
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 		        "BODY.bin -o DIR\n");
 		return 2;
 	}
-	if (hostio_read_key(key, seed, err, sizeof(err))) {
+	if (host_read_secret(key, seed, pk, err, sizeof(err))) {
 		fprintf(stderr, "mkbad: %s: %s\n", key, err);
 		return 2;
 	}

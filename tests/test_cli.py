@@ -85,10 +85,22 @@ def main():
     expect("npl keygen", [npl, "keygen", "-o", t("me")], 0)
     mode = stat.S_IMODE(os.stat(t("me.key")).st_mode)
     check("keygen .key is 0600", mode == 0o600, oct(mode))
-    for ext in ("key", "pub"):
+    import hashlib
+    ids = set()
+    for ext, kind in (("key", b"secret"), ("pub", b"public")):
         data = open(t("me." + ext), "rb").read()
-        check(f"keygen .{ext} format", len(data) == 65 and data.endswith(b"\n")
-              and all(c in b"0123456789abcdef" for c in data[:64]), repr(data))
+        lines = data.split(b"\n")
+        ok = (len(lines) == 3 and lines[2] == b"" and
+              lines[0].startswith(b"rumpk " + kind + b" key ") and
+              len(lines[0]) == 33 and len(lines[1]) == 64 and
+              all(c in b"0123456789abcdef" for c in lines[1]))
+        check(f"keygen .{ext} says it is a {kind.decode()} key", ok,
+              repr(data))
+        ids.add(lines[0][-16:])
+    pub_hex = open(t("me.pub")).read().split("\n")[1]
+    check("keygen: both files name the key id", ids == {
+        hashlib.sha512(bytes.fromhex(pub_hex)).hexdigest()[:16].encode()},
+        repr(ids))
     before = open(t("me.key")).read()
     expect("npl keygen refuses overwrite", [npl, "keygen", "-o", t("me")], 2,
            err_has=["refusing to overwrite"])
@@ -185,8 +197,7 @@ def main():
     # ---- npl getpub -----------------------------------------------------
     rc, out_k, _ = run([npl, "getpub", "--key", t("me.key")])
     rc2, out_p, _ = run([npl, "getpub", "--pub", t("me.pub")])
-    pub_hex = open(t("me.pub")).read().strip()
-    import hashlib
+    pub_hex = open(t("me.pub")).read().split("\n")[1]
     want_id = hashlib.sha512(bytes.fromhex(pub_hex)).hexdigest()[:16]
     check("npl getpub --key and --pub agree", rc == 0 and rc2 == 0 and
           out_k == out_p and ("public key " + pub_hex) in out_k and
@@ -197,6 +208,40 @@ def main():
                                t("me.pub")], 2, err_has=["getpub needs"])
     expect("npl getpub bad key", [npl, "getpub", "--pub", t("short.key")], 2,
            err_has=["expected 64 hex digits"])
+
+    # ---- key files that say what they are -------------------------------
+    expect("npl sign --key with a public key", [npl, "sign", "--key",
+                                                t("me.pub"), "--arch", a.arch,
+                                                a.hello_bin, "-o", t("x.npl")],
+           2, err_has=["--key " + t("me.pub") + ": a public key (its first "
+                       "line says so), expected a secret key"])
+    expect("npl verify --pub with a secret key",
+           [npl, "verify", "--pub", t("me.key"), signed], 2,
+           err_has=["a secret key (its first line says so), expected a "
+                    "public key"])
+    expect("sim --trust with a secret key", [sim, "--trust", t("me.key")], 2,
+           err_has=["a secret key"])
+    lines = open(t("me.pub")).read().split("\n")
+    open(t("badid.pub"), "w").write("rumpk public key 0000000000000000\n" +
+                                   lines[1] + "\n")
+    expect("a public key file whose id is not its key's",
+           [npl, "verify", "--pub", t("badid.pub"), signed], 2,
+           err_has=["key id: the first line held 0000000000000000"])
+    klines = open(t("me.key")).read().split("\n")
+    open(t("badid.key"), "w").write("rumpk secret key 0000000000000000\n" +
+                                   klines[1] + "\n")
+    expect("a secret key file whose id is not its key's",
+           [npl, "sign", "--key", t("badid.key"), "--arch", a.arch,
+            a.hello_bin, "-o", t("x.npl")], 2,
+           err_has=["the id of this secret key's public key"])
+    # Files from before the first line: the digits alone, still read.
+    open(t("old.key"), "w").write(klines[1] + "\n")
+    open(t("old.pub"), "w").write(lines[1] + "\n")
+    expect("an old secret key file signs", [npl, "sign", "--key", t("old.key"),
+                                            "--arch", a.arch, a.hello_bin,
+                                            "-o", t("old.npl")], 0)
+    expect("an old public key file verifies", [npl, "verify", "--pub",
+                                               t("old.pub"), t("old.npl")], 0)
 
     # ---- npl verify -----------------------------------------------------
     expect("npl verify good", [npl, "verify", "--pub", t("me.pub"), signed], 0,

@@ -22,6 +22,7 @@
 #include "hostio.h"
 #include "json.h"
 #include "npl_cli.h"
+#include "secret_key.h"
 
 const char *const npl_prog = "npl";
 #define prog npl_prog
@@ -151,7 +152,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 
 static int cmd_keygen(struct args *a)
 {
-	char err[200], hex[65], line[66];
+	char err[200], hex[65], line[HOSTIO_KEY_TEXT];
 	uint8_t pk[32], sk[64], seed[32];
 	int rc = RK_EXIT_USAGE;
 
@@ -174,20 +175,24 @@ static int cmd_keygen(struct args *a)
 	randombytes_buf(seed, sizeof(seed));
 	crypto_sign_seed_keypair(pk, sk, seed);
 
-	hostio_hex(seed, 32, hex);
-	snprintf(line, sizeof(line), "%s\n", hex);
-	if (hostio_write_file(kpath, line, 65, 0600, true, err, sizeof(err))) {
+	uint8_t id[RK_NPL_KEY_ID_SIZE];
+	rk_npl_key_id(pk, id);
+	size_t tn = hostio_key_text(HOSTIO_KEY_SECRET, seed, id, line);
+	if (hostio_write_file(kpath, line, tn, 0600, true, err, sizeof(err))) {
 		fprintf(stderr, "%s: keygen: %s: %s\n", prog, kpath, err);
 		goto out;
 	}
-	hostio_hex(pk, 32, hex);
-	snprintf(line, sizeof(line), "%s\n", hex);
-	if (hostio_write_file(ppath, line, 65, 0644, true, err, sizeof(err))) {
+	tn = hostio_key_text(HOSTIO_KEY_PUBLIC, pk, id, line);
+	if (hostio_write_file(ppath, line, tn, 0644, true, err, sizeof(err))) {
 		fprintf(stderr, "%s: keygen: %s: %s\n", prog, ppath, err);
 		unlink(kpath); /* no half-made key pair */
 		goto out;
 	}
-	printf("wrote %s (secret) and %s (public key %s)\n", kpath, ppath, hex);
+	hostio_hex(pk, 32, hex);
+	printf("wrote %s (secret) and %s (public key %s, key id ", kpath, ppath,
+	       hex);
+	print_key_id(stdout, id);
+	printf(")\n");
 	rc = RK_EXIT_OK;
 out:
 	sodium_memzero(seed, sizeof(seed));
@@ -264,23 +269,21 @@ void print_key_id(FILE *f, const uint8_t id[RK_NPL_KEY_ID_SIZE])
 static int cmd_getpub(struct args *a)
 {
 	char err[200], hex[65];
-	uint8_t pk[32], sk[64], seed[32];
+	uint8_t pk[32], seed[32];
 
 	if ((!a->key) == (!a->npubs) || a->npubs > 1 || a->npos)
 		return fail_usage("getpub needs --key NAME.key or --pub "
 		                  "NAME.pub%s",
 		                  "");
 	const char *path = a->key ? a->key : a->pubs[0];
-	if (hostio_read_key(path, a->key ? seed : pk, err, sizeof(err))) {
+	if (a->key ? host_read_secret(path, seed, pk, err, sizeof(err))
+	           : hostio_read_key(path, HOSTIO_KEY_PUBLIC, pk, NULL, NULL,
+	                             err, sizeof(err))) {
 		fprintf(stderr, "%s: %s %s: %s\n", prog,
 		        a->key ? "--key" : "--pub", path, err);
 		return RK_EXIT_USAGE;
 	}
-	if (a->key) {
-		crypto_sign_seed_keypair(pk, sk, seed);
-		sodium_memzero(sk, sizeof(sk));
-		sodium_memzero(seed, sizeof(seed));
-	}
+	sodium_memzero(seed, sizeof(seed));
 	uint8_t id[RK_NPL_KEY_ID_SIZE];
 	rk_npl_key_id(pk, id);
 	hostio_hex(pk, 32, hex);
@@ -347,7 +350,7 @@ static int cmd_sign(struct args *a)
 		        a->name ? "" : "; give --name");
 		return RK_EXIT_USAGE;
 	}
-	if (hostio_read_key(a->key, seed, err, sizeof(err))) {
+	if (host_read_secret(a->key, seed, pk, err, sizeof(err))) {
 		fprintf(stderr, "%s: --key %s: %s\n", prog, a->key, err);
 		return RK_EXIT_USAGE;
 	}
@@ -432,7 +435,8 @@ static int cmd_verify(struct args *a)
 		                  "--accept-v1 and --threshold%s",
 		                  "");
 	for (size_t i = 0; i < a->npubs; i++) {
-		if (hostio_read_key(a->pubs[i], keys[i], err, sizeof(err))) {
+		if (hostio_read_key(a->pubs[i], HOSTIO_KEY_PUBLIC, keys[i],
+		                    NULL, NULL, err, sizeof(err))) {
 			fprintf(stderr, "%s: --pub %s: %s\n", prog, a->pubs[i],
 			        err);
 			return RK_EXIT_USAGE;

@@ -17,6 +17,7 @@
 #include "hostio.h"
 #include "json.h"
 #include "npl_cli.h"
+#include "secret_key.h"
 
 /* "KEY.pub" or "KEY.pub:NAME": the key, and the name (zero-padded, or
  * all zeros for any name).  0, or 2 with the reason on stderr. */
@@ -45,7 +46,8 @@ static int read_add(const char *arg, uint8_t pk[32],
 			                  "first)",
 			                  arg);
 	}
-	if (hostio_read_key(path, pk, err, sizeof(err))) {
+	if (hostio_read_key(path, HOSTIO_KEY_PUBLIC, pk, NULL, NULL, err,
+	                    sizeof(err))) {
 		fprintf(stderr, "%s: --add %s: %s\n", npl_prog, path, err);
 		return RK_EXIT_USAGE;
 	}
@@ -60,7 +62,8 @@ static int read_revoke(const char *arg, uint8_t id[RK_NPL_KEY_ID_SIZE])
 	if (strlen(arg) == 16 &&
 	    hostio_unhex(arg, 16, id, RK_NPL_KEY_ID_SIZE) == 8)
 		return 0;
-	if (hostio_read_key(arg, pk, err, sizeof(err))) {
+	if (hostio_read_key(arg, HOSTIO_KEY_PUBLIC, pk, NULL, NULL, err,
+	                    sizeof(err))) {
 		fprintf(stderr,
 		        "%s: --revoke %s: %s (expected a .pub file or a key "
 		        "id of 16 hex digits)\n",
@@ -108,7 +111,7 @@ int cmd_keyring(struct args *a)
 	for (size_t i = 0; i < a->nroots; i++, p += RK_KEYRING_SIG_LEN) {
 		char err[200];
 		uint8_t seed[32], pk[32], sk[64];
-		if (hostio_read_key(a->roots[i], seed, err, sizeof(err))) {
+		if (host_read_secret(a->roots[i], seed, pk, err, sizeof(err))) {
 			fprintf(stderr, "%s: --root %s: %s\n", npl_prog,
 			        a->roots[i], err);
 			return RK_EXIT_USAGE;
@@ -155,7 +158,8 @@ int keyring_verify(struct args *a, const uint8_t *doc, size_t len)
 		return fail_usage("--threshold '%s': expected 1 to 8",
 		                  a->threshold);
 	for (size_t i = 0; i < a->npubs; i++) {
-		if (hostio_read_key(a->pubs[i], roots[i], err, sizeof(err))) {
+		if (hostio_read_key(a->pubs[i], HOSTIO_KEY_PUBLIC, roots[i],
+		                    NULL, NULL, err, sizeof(err))) {
 			fprintf(stderr, "%s: --pub %s: %s\n", npl_prog,
 			        a->pubs[i], err);
 			return RK_EXIT_USAGE;
