@@ -161,6 +161,42 @@ for arch in x86_64 aarch64 riscv64; do
 	step "$arch: NPL v1 runs on a kernel built with -Dnpl_v1=accept" v1_accept_boot "$arch"
 done
 
+# ---- the payload SDK (docs/payloads.md) ---------------------------------
+# Installed with DESTDIR from the host build and the three kernel builds,
+# then the template, copied out of the installed SDK as a user would,
+# builds, signs (a key made here) and runs a payload for every arch: in
+# rumpk-sim for this machine's, and in QEMU on the SDK's kernel for each,
+# behind a keyring document that adds the key.
+sdk_template() {
+	local tmp pc sdk arch rc=0
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/rumpk-sdk.XXXXXX") || return 1
+	for d in build-gcc build-x86_64 build-aarch64 build-riscv64; do
+		DESTDIR=$tmp/root meson install -C $d --quiet --no-rebuild \
+			>>"$tmp/install.log" 2>&1 || { tail -20 "$tmp/install.log"; rc=1; }
+	done
+	pc=$(find "$tmp/root" -name rumpk-payload.pc | head -1)
+	[ -n "$pc" ] || { echo "no rumpk-payload.pc installed"; rm -rf "$tmp"; return 1; }
+	sdk=$(cd "$(dirname "$pc")/../.." && pwd)
+	cp -r "$sdk/share/rumpk/template" "$tmp/app" || rc=1
+	(
+		export PATH="$sdk/bin:$PATH" PKG_CONFIG_PATH="$sdk/share/pkgconfig"
+		cd "$tmp/app" && npl keygen -o "$tmp/me" >/dev/null || exit 1
+		for arch in x86_64 aarch64 riscv64; do
+			if ! { meson setup "b-$arch" -Dkey="$tmp/me.key" --cross-file \
+				"$(pkg-config --variable=crossdir rumpk-payload)/$arch.ini" &&
+				meson compile -C "b-$arch" &&
+				meson test -C "b-$arch" --print-errorlogs; } >"$tmp/$arch.log" 2>&1; then
+				tail -40 "$tmp/$arch.log"
+				exit 1
+			fi
+			grep -E "^wrote |^ *[0-9]+/[0-9]+ " "$tmp/$arch.log"
+		done
+	) || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+step "payload SDK: installed, the template built, signed and run per arch" sdk_template
+
 # ---- visualizer: a trace recorded from QEMU, replayed ------------------
 # The riscv64 kernel receives 6000 bytes under the governor with
 # trace=buffer; rumpk-sim --viz-replay draws it headless and the checker
