@@ -213,8 +213,14 @@ static void wake_expired(uint64_t now)
 		make_runnable(f);
 	}
 	if (now >= cpu0.slice_end) {
-		cpu0.slice_end = UINT64_MAX;
 		cpu0.preempt = true;
+		/* The next tick, a slice from now: this interrupt may have
+		 * come in kernel mode (the slice ran out on the way into
+		 * user mode, on a slow or loaded host), where nothing looks
+		 * at preempt; the payload would then spin with no timer
+		 * armed and no budget checked.  The next interrupt in user
+		 * mode takes the CPU back (rk_user_return). */
+		cpu0.slice_end = now + RK_USER_SLICE_NS;
 	}
 	arm_timer();
 }
