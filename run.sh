@@ -9,6 +9,7 @@
 #            [--serial-in FILE] [--append 'WORDS']
 #                                 feed FILE to its UART ([GOV] statistics);
 #                                 kernel words: gov=, budget_ms=, fault=, run=
+#            [--store FILE]           the kernel's persistent store (a virtio disk)
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
@@ -24,7 +25,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -71,9 +72,9 @@ qemu)
 			[ -f "$keypub" ] || { echo "run.sh: --key-pub $2: no such file" >&2; exit 2; }
 			shift 2
 			;;
-		--serial-in) # we cd to the repository: make the path absolute
+		--serial-in | --store) # we cd to the repository: absolute paths
 			[ $# -ge 2 ] || usage
-			args+=("$1" "$(cd "$caller_dir" && realpath "$2")") || exit 2
+			args+=("$1" "$(cd "$caller_dir" && realpath -m "$2")") || exit 2
 			shift 2
 			;;
 		*)

@@ -148,6 +148,17 @@ def build_command(args, payloads, tmpdir):
                 with open(p, "rb") as f:
                     shutil.copyfileobj(f, out)
         cmd += ["-initrd", blob]
+    if args.store:
+        # The kernel's persistent store (docs/store.md): a virtio block
+        # device on the machine's virtio-mmio bus (microvm and virt have
+        # one), raw, so what the kernel wrote is the file's bytes.
+        # A comma in the path is doubled (QEMU's escape): a copy would
+        # not keep what the kernel writes.
+        drive = "if=none,id=rkstore,format=raw,file=%s" % \
+            args.store.replace(",", ",,")
+        if args.store_iops:
+            drive += ",throttling.iops-write=%d" % args.store_iops
+        cmd += ["-drive", drive, "-device", "virtio-blk-device,drive=rkstore"]
     if args.append:
         cmd += ["-append", " ".join(args.append)]
     cmd += COMMON
@@ -500,6 +511,14 @@ OPTIONS = [
                        help="kernel trace events (command line word "
                        "`trace`) and the console into FILE, for rumpk-sim "
                        "--viz-replay")),
+    (["--store"], dict(default=None, metavar="FILE",
+                       help="the kernel's persistent store: FILE as a "
+                       "virtio block device (created, 64 KiB of zeros, "
+                       "when missing; docs/store.md)")),
+    (["--store-iops"], dict(type=int, default=0, metavar="N",
+                            help="--store: at most N writes a second "
+                            "(QEMU throttling), so power-cut tests can "
+                            "land inside a store update")),
     (["--print-command"], dict(action="store_true",
                                help="print the QEMU command line on "
                                "stderr")),
@@ -523,6 +542,11 @@ def check_files(args):
     for f in [args.kernel] + args.payloads:
         if not os.path.isfile(f):
             raise Usage("no such file: %s" % f)
+    if args.store and not os.path.exists(args.store):
+        with open(args.store, "wb") as f:
+            f.write(bytes(64 * 1024))  # a blank store (docs/store.md)
+    elif args.store and not os.path.isfile(args.store):
+        raise Usage("--store %s: not a regular file" % args.store)
 
 
 def uboot_driver(args):

@@ -23,32 +23,19 @@ and an image one below the counter found must be refused.
 import argparse
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-STATE_RE = re.compile(r"\[STORE\] state (\d+) from slot (\d)")
-COUNTER_RE = re.compile(r"\[STORE\] 'hello' security counter (\d+)")
-
+from store_lib import Images, state_of, torn_slots
 
 class Ctx:
     def __init__(self, a, tmp):
-        self.a, self.tmp, self.images = a, tmp, {}
+        self.a, self.tmp = a, tmp
+        self.image = Images(a.npl, a.key, a.arch, a.body, tmp)
         self.failures = []
-
-    def image(self, counter):
-        """hello signed with this security counter (cached)."""
-        if counter not in self.images:
-            out = os.path.join(self.tmp, "hello-c%d.npl" % counter)
-            subprocess.run([self.a.npl, "sign", "--key", self.a.key,
-                            "--arch", self.a.arch, self.a.body, "-o", out,
-                            "--name", "hello", "--counter", str(counter)],
-                           check=True, stdout=subprocess.DEVNULL)
-            self.images[counter] = out
-        return self.images[counter]
 
     def sim(self, state, *args, timeout=60):
         r = subprocess.run([self.a.sim, "--state", state] + list(args),
@@ -62,17 +49,6 @@ class Ctx:
             self.failures.append(name)
             if detail:
                 print(detail)
-
-
-def state_of(out):
-    """(seq, hello's counter) as the boot reported them; a blank store
-    is (0, 0)."""
-    if "[STORE] blank: a fresh state" in out:
-        return 0, 0
-    m, c = STATE_RE.search(out), COUNTER_RE.search(out)
-    if not m:
-        return None
-    return int(m.group(1)), int(c.group(1)) if c else 0
 
 
 def functional(c):
@@ -115,7 +91,8 @@ def functional(c):
     rc, out = c.sim(st, "--payload", c.image(9))
     c.check("both slots damaged: fail closed", rc == 1 and
             "[STORE] FAILED its check: slot 0: digest mismatch" in out and
-            "Rejected 'hello-c9.npl': the persistent store failed its "
+            "Rejected 'hello-c9-" + c.a.arch + ".npl': the persistent store "
+            "failed its "
             "check" in out and "[hello]" not in out, out)
     rc, out = c.sim(st)
     c.check("fail closed: the demo's images too", rc == 1 and
@@ -175,21 +152,6 @@ def trial(c, st, known, rng, in_write):
     torn = torn_slots(st)
     rc, out = c.sim(st, "--payload", c.image(counter))
     return state_of(out), rc, out, torn
-
-
-def torn_slots(st):
-    """How many slots hold neither zeros nor a state whose digest holds:
-    what a cut inside a write leaves."""
-    import hashlib
-    if not os.path.exists(st):
-        return 0
-    data = open(st, "rb").read()
-    n = 0
-    for i in range(2):
-        slot = data[i * 4096:(i + 1) * 4096]
-        if any(slot) and hashlib.sha512(slot[:4032]).digest() != slot[4032:]:
-            n += 1
-    return n
 
 
 def powercut(c, trials, seed):

@@ -13,6 +13,7 @@
 #include <rumpk/klib.h>
 
 #include "dtboot.h"
+#include "virtio_blk.h"
 
 int rk_dtboot_init(struct rk_dtboot *b, uint64_t dtb, size_t max_len)
 {
@@ -70,8 +71,24 @@ int rk_dtboot_memory(struct rk_dtboot *b, uint64_t kernel_start,
 	return 0;
 }
 
+/* The store: the first virtio-mmio node of the tree with a block device
+ * behind it (QEMU virt lists one node per transport, most of them
+ * empty).  The window is device memory in the port's boot map. */
+static void find_store(const struct rk_fdt *t)
+{
+	for (int n = rk_fdt_find_compatible(t, -1, "virtio,mmio"); n >= 0;
+	     n = rk_fdt_find_compatible(t, n, "virtio,mmio")) {
+		uint64_t base, size;
+		if (rk_fdt_is_enabled(t, n) &&
+		    rk_fdt_reg(t, n, 0, &base, &size) == 0 && size >= 0x200 &&
+		    rk_virtio_blk_probe((uintptr_t)base))
+			return;
+	}
+}
+
 void rk_dtboot_facts(const struct rk_dtboot *b, struct rk_boot *boot)
 {
+	find_store(&b->fdt);
 	boot->cmdline = rk_fdt_bootargs(&b->fdt); /* in the reserved tree */
 	if (b->has_initrd) {
 		/* An empty initrd still means "run these payloads": none. */

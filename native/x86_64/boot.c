@@ -10,6 +10,7 @@
 
 #include "arch.h"
 #include "pmm.h"
+#include "virtio_blk.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002u
 #define MBI_MEM       (1u << 0)
@@ -131,6 +132,22 @@ static const char *copy_cmdline(const struct mb_info *mbi)
 	return cmdline;
 }
 
+/* The store (docs/store.md): QEMU's microvm machine puts its 24
+ * virtio-mmio transports at 0xfeb00000, 512 bytes apart (the devices
+ * given on the command line take the last ones); the first with a block
+ * device behind it is the store.  On other machines nothing there answers
+ * with the virtio magic. */
+#define MICROVM_VIRTIO_BASE  0xfeb00000ull
+#define MICROVM_VIRTIO_SLOTS 24u
+static void find_store(void)
+{
+	x86_mmu_device(MICROVM_VIRTIO_BASE, MICROVM_VIRTIO_SLOTS * 0x200);
+	for (unsigned i = 0; i < MICROVM_VIRTIO_SLOTS; i++)
+		if (rk_virtio_blk_probe(
+		        (uintptr_t)(MICROVM_VIRTIO_BASE + i * 0x200ull)))
+			return;
+}
+
 void x86_main(uint32_t magic, uint32_t info);
 void x86_main(uint32_t magic, uint32_t info)
 {
@@ -162,6 +179,7 @@ void x86_main(uint32_t magic, uint32_t info)
 	x86_user_init();
 	x86_irq_init();
 	x86_timer_init();
+	find_store();
 
 	struct rk_boot boot = {
 	    .platform = "pc-multiboot",
