@@ -10,6 +10,8 @@
 #                                 feed FILE to its UART ([GOV] statistics);
 #                                 kernel words: gov=, budget_ms=, fault=, run=
 #            [--store FILE]           the kernel's persistent store (a virtio disk)
+#            [-Dnpl_v1=accept] [-Dmin_security_counter=N] [-Dkeyring_threshold=K]
+#                                 a kernel built with that loader policy
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
@@ -25,7 +27,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -59,12 +61,21 @@ qemu)
 		exit 2
 		;;
 	esac
-	keypub="" accept_v1="" args=()
+	keypub="" accept_v1="" kopts=() args=()
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--accept-v1)
 			accept_v1=1
 			shift
+			;;
+		-Dnpl_v1=* | -Dmin_security_counter=* | -Dkeyring_threshold=*)
+			kopts+=("$1") # the kernel's loader policy (meson_options.txt)
+			shift
+			;;
+		-D*)
+			echo "run.sh qemu: $1: the kernel options here are -Dnpl_v1=," \
+				"-Dmin_security_counter= and -Dkeyring_threshold=" >&2
+			exit 2
 			;;
 		--key-pub)
 			[ $# -ge 2 ] || usage
@@ -95,12 +106,18 @@ qemu)
 		dir="$dir-v1"
 		opts+=(-Dnpl_v1=accept)
 	fi
+	if [ ${#kopts[@]} -gt 0 ]; then
+		# A kernel with this loader policy, in a build dir of its own.
+		dir="$dir-opts-$(printf '%s\n' "${kopts[@]}" | sort | sha256sum | cut -c1-12)"
+		opts+=("${kopts[@]}")
+	fi
 	rk_cross_build "$arch" "$dir" "${opts[@]}" || exit 2
 	kernel="$dir/native/rumpk-$arch.elf"
 	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
 	# The default build dir whole (its payloads are what the README
-	# boots); one of its own for --key-pub / --accept-v1 only the kernel.
+	# boots); one of its own (--key-pub, --accept-v1, -D...) only the
+	# kernel.
 	target=()
 	[ "$dir" = "build-$arch" ] || target=("${kernel#"$dir"/}")
 	ninja -C "$dir" "${target[@]}" >/dev/null || ninja -C "$dir" "${target[@]}"

@@ -161,6 +161,26 @@ for arch in x86_64 aarch64 riscv64; do
 	step "$arch: NPL v1 runs on a kernel built with -Dnpl_v1=accept" v1_accept_boot "$arch"
 done
 
+# The loader policy fixed at build time, on one kernel (riscv64): a
+# security counter floor that holds with no store, and a keyring that
+# needs two root signatures, so one is too few.
+policy_boot() {
+	local d=build-gcc/policy k=build-riscv64/payloads out rc
+	mkdir -p $d || return 1
+	for c in 1 2; do
+		build-gcc/tools/npl sign --key keys/dev.key --arch riscv64 \
+			$k/hello-riscv64.bin -o $d/hello-c$c.npl --counter $c >/dev/null || return 1
+	done
+	out=$(./run.sh qemu riscv64 -Dmin_security_counter=2 -Dkeyring_threshold=2 \
+		$k/keyring-1.nkr $d/hello-c1.npl $d/hello-c2.npl 2>&1)
+	rc=$?
+	[ $rc -eq 1 ] &&
+		grep -q "nsigs: held 1 valid root signature(s), expected at least 2" <<<"$out" &&
+		grep -q "held 1, expected at least 2 (the build's floor, -Dmin_security_counter)" <<<"$out" &&
+		grep -q "'hello' returned 42" <<<"$out" || { echo "status $rc"; echo "$out"; return 1; }
+}
+step "riscv64: -Dmin_security_counter=2 and -Dkeyring_threshold=2 hold" policy_boot
+
 # ---- the payload SDK (docs/payloads.md) ---------------------------------
 # Installed with DESTDIR from the host build and the three kernel builds,
 # then the template, copied out of the installed SDK as a user would,
