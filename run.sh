@@ -16,6 +16,7 @@
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
 #   ./run.sh npl ARGS...          the npl host tool
+#   ./run.sh clean [--all]        remove the extra kernel build dirs (all)
 #   ./run.sh bench [--quick] [--no-qemu]
 #                                 every benchmark, one table with anchors
 #
@@ -27,7 +28,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -46,11 +47,23 @@ demo)
 	;;
 sim)
 	host_build
-	exec build/sim/rumpk-sim "$@"
+	# Run where the caller is: their paths (--payload, --trust, --state)
+	# mean what they say.
+	cd "$caller_dir" && exec "$RK_ROOT/build/sim/rumpk-sim" "$@"
 	;;
 npl)
 	host_build
-	exec build/tools/npl "$@"
+	cd "$caller_dir" && exec "$RK_ROOT/build/tools/npl" "$@"
+	;;
+clean)
+	# The kernel build dirs run.sh qemu makes for --key-pub, --accept-v1
+	# and -D... options pile up: remove them (--all: every build dir).
+	case "${1:-}" in
+	--all) rm -rf build build-* ;;
+	"") rm -rf build-*-key-* build-*-v1 build-*-v1-* build-*-opts-* ;;
+	*) usage ;;
+	esac
+	exit 0
 	;;
 qemu)
 	[ $# -ge 1 ] || usage
@@ -79,17 +92,36 @@ qemu)
 			;;
 		--key-pub)
 			[ $# -ge 2 ] || usage
-			keypub=$(realpath "$2") || exit 2
+			keypub=$(cd "$caller_dir" && realpath -m "$2") || exit 2
 			[ -f "$keypub" ] || { echo "run.sh: --key-pub $2: no such file" >&2; exit 2; }
+			# Refused before anything is built (status 2, the contract).
+			python3 scripts/gen_keyring.py --check "$keypub" || exit 2
 			shift 2
 			;;
-		--serial-in | --store) # we cd to the repository: absolute paths
+		--via-uboot)
+			[ "$arch" = riscv64 ] || {
+				echo "run.sh qemu $arch: --via-uboot boots riscv64 only" >&2
+				exit 2
+			}
+			args+=("$1")
+			shift
+			;;
+		--serial-in | --store | --trace) # we cd to the repository
 			[ $# -ge 2 ] || usage
 			args+=("$1" "$(cd "$caller_dir" && realpath -m "$2")") || exit 2
 			shift 2
 			;;
-		*)
+		-*)
 			args+=("$1")
+			shift
+			;;
+		*) # a payload, or an option's value: a file of the caller's
+			# is given by its absolute path
+			if [ -e "$caller_dir/$1" ] || [ "${1#/}" != "$1" ] && [ -e "$1" ]; then
+				args+=("$(cd "$caller_dir" && realpath "$1")")
+			else
+				args+=("$1")
+			fi
 			shift
 			;;
 		esac

@@ -181,6 +181,30 @@ policy_boot() {
 }
 step "riscv64: -Dmin_security_counter=2 and -Dkeyring_threshold=2 hold" policy_boot
 
+# run.sh as a shell user expects: paths from the caller's folder, bad
+# arguments refused (status 2) before anything is built, clean.
+run_sh_paths() {
+	local tmp rc=0 out
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/rumpk-run.XXXXXX") || return 1
+	(cd "$tmp" && "$RK_ROOT/run.sh" npl keygen -o me >/dev/null) &&
+		[ -f "$tmp/me.key" ] && [ ! -e "$RK_ROOT/me.key" ] || { echo "keygen: wrong folder"; rc=1; }
+	out=$(cd "$tmp" && "$RK_ROOT/run.sh" sim --trust me.pub --payload \
+		"$RK_ROOT/build-gcc/payloads/hello-$(uname -m).npl" 2>&1)
+	[ $? -eq 1 ] && grep -q "untrusted key" <<<"$out" || { echo "$out"; rc=1; }
+	echo "not a key" >"$tmp/bad.pub"
+	out=$(cd "$tmp" && "$RK_ROOT/run.sh" qemu riscv64 --key-pub bad.pub x.npl 2>&1)
+	[ $? -eq 2 ] && grep -q "bad.pub: held" <<<"$out" || { echo "$out"; rc=1; }
+	out=$("$RK_ROOT/run.sh" qemu x86_64 --via-uboot 2>&1)
+	[ $? -eq 2 ] && grep -q "riscv64 only" <<<"$out" && ! grep -q "meson setup" <<<"$out" ||
+		{ echo "$out"; rc=1; }
+	mkdir -p "$RK_ROOT/build-riscv64-opts-0123456789ab"
+	"$RK_ROOT/run.sh" clean && [ ! -d "$RK_ROOT/build-riscv64-opts-0123456789ab" ] &&
+		[ -d "$RK_ROOT/build-riscv64" ] || { echo "clean"; rc=1; }
+	rm -rf "$tmp"
+	return $rc
+}
+step "run.sh: the caller's paths, early usage errors, clean" run_sh_paths
+
 # ---- the payload SDK (docs/payloads.md) ---------------------------------
 # Installed with DESTDIR from the host build and the three kernel builds,
 # then the template, copied out of the installed SDK as a user would,

@@ -13,12 +13,13 @@
 
 static char line[512];
 static size_t used;
+int host_console_fd = STDOUT_FILENO;
 
 void host_console_flush(void)
 {
 	size_t off = 0;
 	while (off < used) {
-		ssize_t n = write(STDOUT_FILENO, line + off, used - off);
+		ssize_t n = write(host_console_fd, line + off, used - off);
 		if (n <= 0)
 			break;
 		off += (size_t)n;

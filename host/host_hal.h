@@ -13,6 +13,9 @@ size_t host_page_size(void);
 
 /* Writes out the console line held so far (before every exit). */
 void host_console_flush(void);
+/* Where the console goes: stdout, unless the program keeps stdout for
+ * something machine-readable (rumpk-sim --stats json: stderr then). */
+extern int host_console_fd;
 /* NULL, or a function that sees every console byte as well as stdout
  * (the simulator's visualizer). */
 extern void (*host_console_tap)(char c);

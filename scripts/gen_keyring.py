@@ -2,6 +2,7 @@
 """Generate the compiled-in trusted keyring (C source) from .pub files.
 
 usage: gen_keyring.py OUT.c DEV.pub [TRUSTED.pub ...]
+       gen_keyring.py --check FILE.pub     (status 2 when it is no key)
 
 Each .pub is a key file from npl keygen (host/hostio.h: a first line
 'rumpk public key ID', then 32 bytes as 64 hex digits), or the digits
@@ -49,6 +50,15 @@ def c_bytes(b):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        # run.sh's check of --key-pub before it builds: 0, or 2 (usage)
+        # with the reason.
+        try:
+            read_pub(sys.argv[2])
+        except SystemExit as e:
+            print(e.code, file=sys.stderr)
+            sys.exit(2)
+        return
     if len(sys.argv) < 3:
         sys.exit("usage: gen_keyring.py OUT.c DEV.pub [TRUSTED.pub ...]")
     out, dev, trusted = sys.argv[1], read_pub(sys.argv[2]), sys.argv[3:]

@@ -6,12 +6,14 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rumpk/hal.h>
 #include <rumpk/kernel.h>
 #include <rumpk/serial_rx.h>
 #include <rumpk/status.h>
 
+#include "host_hal.h"
 #include "options.h"
 #include "sim.h"
 #include "stats_json.h"
@@ -120,6 +122,10 @@ static int run(const struct sim_opts *o)
 {
 	struct rk_boot boot;
 
+	/* --stats json: stdout holds the JSON alone; the console goes to
+	 * stderr. */
+	if (o->stats_json)
+		host_console_fd = STDERR_FILENO;
 	set_time(o);
 	if (o->traffic && start_traffic(o) != 0)
 		return RK_EXIT_USAGE;

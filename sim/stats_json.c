@@ -1,6 +1,6 @@
 /*
  * stats_json.c - rumpk-sim --stats json: one JSON object with the
- * receive run's counters, on stdout after the kernel's console.
+ * receive run's counters, alone on stdout (the console goes to stderr).
  */
 #include <stdio.h>
 

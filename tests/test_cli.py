@@ -256,6 +256,18 @@ def main():
            [npl, "verify", "--pub", t("me.pub"), "--arch",
             "riscv64" if a.arch != "riscv64" else "x86_64", signed], 1,
            out_has=["arch: held"])
+    for img, ok in ((t("v2.npl"), True), (t("v2low.npl"), False)):
+        rc, out, _ = run([npl, "verify", "--pub", t("me.pub"), "--json",
+                          "--min-counter", "5", img])
+        try:
+            j = json.loads(out)  # stdout is the JSON alone
+            good = (j["ok"] == ok and rc == (0 if ok else 1) and
+                    (j["name"] == "my-app.x" if ok else
+                     "held 4, expected at least 5" in j["reason"]))
+        except (ValueError, KeyError) as e:
+            good, j = False, str(e)
+        check("npl verify --json " + ("ok" if ok else "refused"), good,
+              f"{rc} {out}")
     expect("npl verify no pub", [npl, "verify", signed], 2)
     expect("npl verify missing image", [npl, "verify", "--pub", t("me.pub"),
                                         t("nope.npl")], 2,
@@ -406,8 +418,8 @@ def main():
     def traffic(*extra):
         rc, out, err = run([sim, "--stats", "json", "--duration-ms", "300"]
                            + list(extra))
-        try:
-            return rc, json.loads(out.strip().splitlines()[-1]), out + err
+        try:  # stdout is the JSON alone
+            return rc, json.loads(out), out + err
         except (ValueError, IndexError):
             return rc, None, out + err
 

@@ -56,7 +56,7 @@ static int usage(FILE *out, int status)
 	    "      name or any, revoked key ids, signed by each --root\n"
 	    "  npl verify --pub NAME.pub [--pub ...] [--arch ARCH] "
 	    "[--min-counter N]\n"
-	    "             [--accept-v1] IMAGE\n"
+	    "             [--accept-v1] [--json] IMAGE\n"
 	    "      exit 0 valid, 1 rejected (with the reason), 2 usage/I/O; "
 	    "v1\n"
 	    "      images are refused unless --accept-v1, as the kernel "
@@ -480,10 +480,42 @@ static int cmd_verify(struct args *a)
 	size_t key = 0;
 	int rc = RK_EXIT_OK;
 	enum rk_npl_err e = rk_npl_check(img, len, &pol, copy, &h, &key, &diag);
-	if (e != RK_NPL_OK) {
+	if (e != RK_NPL_OK)
+		rc = RK_EXIT_REFUSED;
+	if (a->json) {
+		/* The verdict alone on stdout, for scripts. */
+		char id[2 * RK_NPL_KEY_ID_SIZE + 1];
+		hostio_hex(h.key_id, RK_NPL_KEY_ID_SIZE, id);
+		printf("{\"file\":");
+		host_json_string(stdout, a->pos[0]);
+		printf(",\"ok\":%s,\"error\":",
+		       e == RK_NPL_OK ? "true" : "false");
+		host_json_string(stdout,
+		                 e == RK_NPL_OK ? "" : rk_npl_strerror(e));
+		printf(",\"reason\":");
+		host_json_string(stdout, e == RK_NPL_OK ? "" : diag.msg);
+		if (e == RK_NPL_OK) {
+			printf(",\"version\":%u,\"arch\":\"%s\",\"body_size\":"
+			       "%llu,\"signed_by\":",
+			       h.version, rk_npl_arch_name(h.arch),
+			       (unsigned long long)h.body_size);
+			host_json_string(stdout, a->pubs[key]);
+			if (h.version == RK_NPL_V2) {
+				printf(",\"name\":");
+				host_json_string(stdout, h.name);
+				printf(
+				    ",\"image_version\":\"%u.%u.%u\","
+				    "\"security_counter\":%llu,\"min_abi\":%u,"
+				    "\"key_id\":\"%s\"",
+				    h.ver_major, h.ver_minor, h.ver_patch,
+				    (unsigned long long)h.counter, h.min_abi,
+				    id);
+			}
+		}
+		printf("}\n");
+	} else if (e != RK_NPL_OK) {
 		printf("%s: REJECTED: %s: %s\n", a->pos[0], rk_npl_strerror(e),
 		       diag.msg);
-		rc = RK_EXIT_REFUSED;
 	} else if (h.version == RK_NPL_V2) {
 		printf("%s: OK: NPL v2 '%s' %u.%u.%u, security counter %llu, "
 		       "min ABI %u, for %s, %llu-byte body, signed by %s "
