@@ -13,7 +13,8 @@ rk_payload_entry(const struct rk_api *api)
 		return -1;
 	uint64_t t0 = api->now_ns();
 	api->sleep_ns(1000000);
-	rk_rt_printf(api, "[mypayload] hello from payload %016llx, slept %llu us",
+	rk_rt_printf(api,
+	             "[mypayload] hello from payload %016llx, slept %llu us",
 	             (unsigned long long)api->self_id(),
 	             (unsigned long long)(api->now_ns() - t0) / 1000);
 	return 0;
