@@ -7,7 +7,7 @@ RK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Everything the build, the tests and the benchmarks use.
 RK_PACKAGES=(
 	meson ninja-build pkg-config python3 gcc clang lld llvm
-	libsodium-dev libcmocka-dev libck-dev libsdl2-dev libfdt-dev
+	libsodium-dev libcmocka-dev libck-dev libsdl2-dev zlib1g-dev libfdt-dev
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes

@@ -291,7 +291,8 @@ static const struct sim_option options[] = {
      "show the kernel in a window (SDL2; implies --time sim unless --time "
      "is given; docs/visualizer.md)",
      true, read_viz},
-    {"viz-snapshot", "FILE.bmp", "write the view to FILE.bmp, headless", false,
+    {"viz-snapshot", "FILE.png",
+     "write the view to FILE (PNG, or BMP for .bmp), headless", false,
      read_viz_snapshot},
     {"viz-after-ms", "N", "take the snapshot at N ms of kernel time", false,
      read_viz_after},

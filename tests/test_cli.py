@@ -414,6 +414,38 @@ def main():
     check("sim wild jump traps", rc == 100 and "[TRAP]" in out
           and "0xdead0000000" in out, f"{rc} {out}")
 
+    # ---- the visualizer's snapshot as PNG; --viz with no display ---------
+    rc, out, err = run([sim, "--viz-snapshot", t("v.png"), "--viz-after-ms",
+                        "50", "--time", "sim"])
+    if "need SDL2" not in err:
+        import struct
+        import zlib
+        ok = rc == 0
+        try:
+            d = open(t("v.png"), "rb").read()
+            w, h = struct.unpack(">II", d[16:24])
+            i, idat = 8, b""
+            while i < len(d):  # every chunk's CRC, then the image data
+                n = struct.unpack(">I", d[i:i + 4])[0]
+                body = d[i + 4:i + 8 + n]
+                ok &= struct.unpack(">I", d[i + 8 + n:i + 12 + n])[0] == \
+                    zlib.crc32(body)
+                idat += body[4:] if body[:4] == b"IDAT" else b""
+                i += 12 + n
+            ok &= d[:8] == b"\x89PNG\r\n\x1a\n" and d[24:26] == b"\x08\x02"
+            ok &= len(zlib.decompress(idat)) == (1 + 3 * w) * h and w > 0
+        except (OSError, struct.error, zlib.error) as e:
+            ok, err = False, str(e)
+        check("--viz-snapshot FILE.png writes a valid PNG", ok, err)
+        env = dict(os.environ)
+        for v in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+            env.pop(v, None)
+        r = subprocess.run([sim, "--viz"], env=env, capture_output=True,
+                           text=True, timeout=20)
+        check("--viz with no display: exit 2 at once, with the hint",
+              r.returncode == 2 and "no display" in r.stderr and
+              "--viz-snapshot" in r.stderr, r.stderr)
+
     # ---- traffic under the governor -------------------------------------
     def traffic(*extra):
         rc, out, err = run([sim, "--stats", "json", "--duration-ms", "300"]

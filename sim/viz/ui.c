@@ -4,14 +4,17 @@
  * blitted onto its own, a snapshot is SDL_SaveBMP of it.  Headless runs
  * use SDL's dummy video driver unless SDL_VIDEODRIVER says otherwise.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <SDL.h>
 
 #include "layout.h"
+#include "png.h"
 #include "ui.h"
 
 const double viz_speeds[VIZ_NSPEEDS] = {0.001, 0.01, 0.1, 0.5, 1,
@@ -42,6 +45,21 @@ int viz_ui_init(struct viz_ui *u, bool window, const char *title)
 		setenv("SDL_VIDEODRIVER", "dummy", 0); /* no display needed */
 	if (SDL_Init(SDL_INIT_VIDEO) != 0) {
 		fprintf(stderr, "rumpk-sim: SDL_Init: %s\n", SDL_GetError());
+		return -1;
+	}
+	/* With no display SDL falls back to a driver that draws nowhere,
+	 * and a window "opens" that nobody can see or close: say so now. */
+	const char *drv = SDL_GetCurrentVideoDriver();
+	if (window &&
+	    (!drv || !strcmp(drv, "dummy") || !strcmp(drv, "offscreen") ||
+	     (!getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY") &&
+	      !getenv("SDL_VIDEODRIVER")))) {
+		fprintf(stderr,
+		        "rumpk-sim: --viz: no display to open a window on "
+		        "(video driver '%s'); --viz-snapshot FILE.png draws "
+		        "the view without one\n",
+		        drv ? drv : "none");
+		SDL_Quit();
 		return -1;
 	}
 	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(
@@ -219,6 +237,16 @@ int viz_ui_save(struct viz_ui *u, const struct viz_model *m, struct viz_view *v,
                 const char *path)
 {
 	draw(u, m, v);
+	size_t n = strlen(path);
+	if (n > 4 && !strcasecmp(path + n - 4, ".png")) {
+		SDL_Surface *s = u->surf;
+		if (viz_png_write(path, s->pixels, s->w, s->h, s->pitch / 4)) {
+			fprintf(stderr, "rumpk-sim: --viz-snapshot %s: %s\n",
+			        path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	if (SDL_SaveBMP((SDL_Surface *)u->surf, path) != 0) {
 		fprintf(stderr, "rumpk-sim: --viz-snapshot %s: %s\n", path,
 		        SDL_GetError());
