@@ -221,6 +221,11 @@ sdk_template() {
 	pc=$(find "$tmp/root" -name rumpk-payload.pc | head -1)
 	[ -n "$pc" ] || { echo "no rumpk-payload.pc installed"; rm -rf "$tmp"; return 1; }
 	sdk=$(cd "$(dirname "$pc")/../.." && pwd)
+	for f in bin/npl bin/rumpk-sim bin/rumpk-mkpayload include/rumpk/rt.h \
+		share/man/man1/npl.1 share/man/man1/rumpk-sim.1 \
+		share/bash-completion/completions/npl; do
+		[ -e "$sdk/$f" ] || { echo "not installed: $f"; rc=1; }
+	done
 	cp -r "$sdk/share/rumpk/template" "$tmp/app" || rc=1
 	(
 		export PATH="$sdk/bin:$PATH" PKG_CONFIG_PATH="$sdk/share/pkgconfig"

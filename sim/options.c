@@ -382,7 +382,11 @@ int sim_options_parse(int argc, char **argv, struct sim_opts *o)
 		    options[i].value ? required_argument : no_argument, NULL,
 		    0};
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", longopts, &idx)) != -1) {
+		if (c == 'h') { /* -h: as --help */
+			print_help(stdout);
+			return RK_EXIT_OK;
+		}
 		if (c != 0)
 			return sim_usage_error(
 			    "unknown or incomplete option '%s'",

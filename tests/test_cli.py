@@ -334,6 +334,26 @@ def main():
 
     # ---- rumpk-sim ------------------------------------------------------
     expect("sim --help", [sim, "--help"], 0, out_has=["--payload"])
+    expect("sim -h", [sim, "-h"], 0, out_has=["--payload", "--state"])
+    expect("npl --version", [npl, "--version"], 0, out_has=["npl 0.1.0"])
+    expect("npl sign --help", [npl, "sign", "--help"], 0,
+           out_has=["npl sign --key", "npl keyring --root"])
+    # --help lists every option each program reads.
+    rc, out, _ = run([sim, "--help"])
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                            "sim", "options.c")).read()
+    import re
+    names = re.findall(r'^\s+\{"([a-z-]+)",', src, re.M)
+    check("sim --help lists every option of sim/options.c",
+          len(names) > 15 and all("--" + n in out for n in names),
+          str([n for n in names if "--" + n not in out]))
+    rc, out, _ = run([npl, "--help"])
+    nsrc = open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             "..", "tools", "npl.c")).read()
+    opts = set(re.findall(r'!strcmp\(s, "(--[a-z0-9-]+)"\)', nsrc))
+    check("npl --help names every option npl reads",
+          len(opts) > 10 and all(o in out for o in opts),
+          str([o for o in opts if o not in out]))
     expect("sim unknown option", [sim, "--bogus"], 2, err_has=["--bogus"])
     expect("sim positional", [sim, "x.npl"], 2,
            err_has=["unexpected argument 'x.npl'"])

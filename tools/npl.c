@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include <rumpk/hal.h>
+#include <rumpk/kernel.h>
 #include <rumpk/npl.h>
 #include <rumpk/status.h>
 
@@ -32,8 +33,11 @@ static int usage(FILE *out, int status)
 	fprintf(
 	    out,
 	    "usage:\n"
+	    "  npl --version | --help (also after any command: npl sign "
+	    "--help)\n"
 	    "  npl keygen -o NAME\n"
-	    "      write NAME.key (secret seed, mode 0600) and NAME.pub\n"
+	    "      write NAME.key (secret seed, mode 0600) and NAME.pub "
+	    "(-o is --out)\n"
 	    "  npl getpub --key NAME.key | --pub NAME.pub\n"
 	    "      print the public key and its key id (what NPL v2 names)\n"
 	    "  npl sign --key NAME.key --arch x86_64|aarch64|riscv64 BODY "
@@ -675,6 +679,16 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help"))
 		return usage(stdout, RK_EXIT_OK);
+	if (!strcmp(argv[1], "--version")) {
+		printf("npl %s (NPL v1 and v2, keyring format %u, payload ABI "
+		       "%u)\n",
+		       RK_VERSION, RK_KEYRING_FORMAT, RK_API_VERSION);
+		return RK_EXIT_OK;
+	}
+	/* `npl SUBCOMMAND --help` (or -h): the same text. */
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return usage(stdout, RK_EXIT_OK);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: libsodium failed to initialise\n", prog);
 		return RK_EXIT_USAGE;
