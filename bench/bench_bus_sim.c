@@ -29,6 +29,7 @@
 #include "../payloads/bench_bus.h"
 #include "core.h"
 #include "host_hal.h"
+#include "median.h"
 
 #define ROUNDS 5
 
@@ -171,12 +172,6 @@ static double anchor(void)
 	return (double)BENCH_BUS_MSGS * 1e9 / (double)(a_t1 - a_t0);
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 int main(void)
 {
 	double iso[ROUNDS], anc[ROUNDS];
@@ -199,9 +194,7 @@ int main(void)
 			return 1;
 		}
 	}
-	qsort(iso, ROUNDS, sizeof(double), cmp);
-	qsort(anc, ROUNDS, sizeof(double), cmp);
-	double r = iso[ROUNDS / 2], a = anc[ROUNDS / 2];
+	double r = bench_median(iso, ROUNDS), a = bench_median(anc, ROUNDS);
 	printf("\npayload bus throughput on the simulator, %u messages of %u "
 	       "bytes, batch %u, median of %d\n",
 	       BENCH_BUS_MSGS, RK_API_MSG_MAX, BENCH_BUS_BATCH, ROUNDS);

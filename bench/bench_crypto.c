@@ -23,6 +23,7 @@
 
 #include <sodium.h>
 
+#include "median.h"
 #include "rumpk/crypto.h"
 
 #define MAX_ROUNDS  51
@@ -38,17 +39,9 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	const double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static double median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	return bench_median(v, (size_t)n);
 }
 
 struct fixture {

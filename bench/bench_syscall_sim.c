@@ -23,6 +23,7 @@
 
 #include "core.h"
 #include "host_hal.h"
+#include "median.h"
 
 #define ROUNDS   5
 #define ANCHOR_N 20000u
@@ -131,12 +132,6 @@ static double futex_pingpong(void)
 	return pid < 0 ? 0 : (double)dt / ANCHOR_N;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 int main(void)
 {
 	double rk[ROUNDS], anchor[ROUNDS];
@@ -157,9 +152,7 @@ int main(void)
 			return 1;
 		}
 	}
-	qsort(rk, ROUNDS, sizeof(double), cmp);
-	qsort(anchor, ROUNDS, sizeof(double), cmp);
-	double r = rk[ROUNDS / 2], a = anchor[ROUNDS / 2];
+	double r = bench_median(rk, ROUNDS), a = bench_median(anchor, ROUNDS);
 	printf("\nnull syscall round trip on the simulator, payload in a child "
 	       "process (%llu x RK_SYS_NOW), median of %d\n",
 	       (unsigned long long)calls, ROUNDS);

@@ -16,15 +16,11 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from store_lib import Checks  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    print("%-4s %s" % ("ok" if ok else "FAIL", name))
-    if not ok:
-        failures.append(name)
-        if detail:
-            print(detail)
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def main():
@@ -161,10 +157,7 @@ def main():
                   and "[KEYRING] root key #0 is revoked" in out and
                   "Rejected 'by0.nkr': signature 0: root " in out and
                   "Rejected 'h-root0.npl': untrusted key" in out, out)
-    if failures:
-        print("FAILED: %d: %s" % (len(failures), ", ".join(failures)))
-        return 1
-    return 0
+    return CHECKS.status()
 
 
 if __name__ == "__main__":

@@ -58,3 +58,39 @@ class Images:
                            check=True, stdout=subprocess.DEVNULL)
             self.made[counter] = out
         return self.made[counter]
+
+
+def judge_cut(known, found, rc, out):
+    """A power cut came while the kernel raised hello's counter from the
+    state known, (seq, counter), by one; the boot after it ran the image
+    with known's counter and reported found.  It must have found the old
+    state (and run the image) or the new one (and refused it as a
+    rollback), and written nothing.  ("old" or "new", None), or (None,
+    what went wrong)."""
+    new = (known[0] + 1, known[1] + 1)
+    if found not in (known, new):
+        return None, "before %s, found %s" % (known, found)
+    if rc != (1 if found == new else 0) or "writing state" in out:
+        return None, "the boot after it: status %d" % rc
+    return ("new" if found == new else "old"), None
+
+
+class Checks:
+    """ok/FAIL lines, and the names of what failed."""
+
+    def __init__(self):
+        self.failures = []
+
+    def check(self, name, ok, detail=""):
+        print("%-4s %s" % ("ok" if ok else "FAIL", name))
+        if not ok:
+            self.failures.append(name)
+            if detail:
+                print(detail)
+
+    def status(self):
+        if self.failures:
+            print("FAILED: %d: %s" % (len(self.failures),
+                                      ", ".join(self.failures)))
+            return 1
+        return 0

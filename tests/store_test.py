@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 
-from store_lib import Images, state_of, torn_slots
+from store_lib import Images, judge_cut, state_of, torn_slots
 
 class Ctx:
     def __init__(self, a, tmp):
@@ -163,17 +163,11 @@ def powercut(c, trials, seed):
     for t in range(trials):
         found, rc, out, torn = trial(c, st, known, rng, in_write=t % 2 == 1)
         outcomes["torn"] += torn > 0
-        new = (known[0] + 1, known[1] + 1)
-        if found not in (known, new):
-            c.check("trial %d: old or new state" % t, False,
-                    "before %s, found %s\n%s" % (known, found, out))
+        outcome, why = judge_cut(known, found, rc, out)
+        if not outcome:
+            c.check("trial %d: %s" % (t, why), False, out)
             return
-        # The old state runs the image (its own counter); the new one
-        # refuses it as a rollback.  Neither writes: found stays.
-        if rc != (1 if found == new else 0) or "writing state" in out:
-            c.check("trial %d: the check boot" % t, False, out)
-            return
-        outcomes["new" if found == new else "old"] += 1
+        outcomes[outcome] += 1
         known = found
     c.check("%d power cuts (%d aimed inside a write, %d left a torn "
             "slot): %d found the old state, %d the new, none anything "

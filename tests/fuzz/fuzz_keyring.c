@@ -28,6 +28,7 @@
 
 #define FUZZ_NAME "fuzz_keyring"
 #include "fuzz_check.h"
+#include "ref_name.h"
 
 static uint8_t roots[3][32], root_sk[3][64], root_id[3][8];
 
@@ -64,32 +65,6 @@ static void key_id(const uint8_t *pk, uint8_t id[8])
 	memcpy(id, h, 8);
 }
 
-static bool name_ok(const uint8_t *n)
-{
-	size_t len = 0;
-	while (len < 24 && n[len])
-		len++;
-	if (len == 0) { /* empty: any name, all zero */
-		for (size_t i = 0; i < 24; i++)
-			if (n[i])
-				return false;
-		return true;
-	}
-	if (len == 24)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = n[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		             (c >= '0' && c <= '9');
-		if (!alnum && (i == 0 || !strchr("._-", c)))
-			return false;
-	}
-	for (size_t i = len; i < 24; i++)
-		if (n[i])
-			return false;
-	return true;
-}
-
 /* Everything but the signatures, from the document's text. */
 static bool ref_unsigned(const uint8_t *d, size_t len)
 {
@@ -108,7 +83,7 @@ static bool ref_unsigned(const uint8_t *d, size_t len)
 		return false;
 	const uint8_t *keys = d + 24, *rev = keys + nk * 56;
 	for (unsigned i = 0; i < nk; i++) {
-		if (!name_ok(keys + i * 56 + 32))
+		if (!ref_name_ok(keys + i * 56 + 32, true))
 			return false;
 		for (unsigned j = 0; j < i; j++)
 			if (!memcmp(keys + i * 56, keys + j * 56, 32))

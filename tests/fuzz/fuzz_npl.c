@@ -48,6 +48,7 @@ static uint8_t test_sk[64], test_id[8];
 
 #define FUZZ_NAME "fuzz_npl"
 #include "fuzz_check.h"
+#include "ref_name.h"
 
 /* The loader prints nothing itself; the console is not under test (and
  * the simulator's console has device code of its own), so discard. */
@@ -85,28 +86,6 @@ static uint64_t le(const uint8_t *p, unsigned n)
 	return v;
 }
 
-/* A v2 name: 1 to 23 of A-Z a-z 0-9 . _ -, a letter or digit first,
- * then zeros to the end of its 24 bytes. */
-static bool ref_name_ok(const uint8_t *n)
-{
-	size_t len = 0;
-	while (len < 24 && n[len])
-		len++;
-	if (len == 0 || len == 24)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = n[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		             (c >= '0' && c <= '9');
-		if (!alnum && (i == 0 || !strchr("._-", c)))
-			return false;
-	}
-	for (size_t i = len; i < 24; i++)
-		if (n[i])
-			return false;
-	return true;
-}
-
 /* The header rules in the normative order, written from the format
  * document, not from src/npl.c (v1 accepted). */
 static enum rk_npl_err ref_header(const uint8_t *p, size_t len, uint8_t arch,
@@ -125,7 +104,7 @@ static enum rk_npl_err ref_header(const uint8_t *p, size_t len, uint8_t arch,
 		return RK_NPL_ERR_ARCH;
 	if (p[6] != 0 || p[7] != 0)
 		return RK_NPL_ERR_FLAGS;
-	if (v2 && !ref_name_ok(p + 104))
+	if (v2 && !ref_name_ok(p + 104, false))
 		return RK_NPL_ERR_NAME;
 	for (size_t i = 80; !v2 && i < 128; i++)
 		if (p[i] != 0)
