@@ -10,6 +10,7 @@
 #                                 feed FILE to its UART ([GOV] statistics);
 #                                 kernel words: gov=, budget_ms=, fault=, run=
 #            [--store FILE]           the kernel's persistent store (a virtio disk)
+#            [--gdb]                  halted, for gdb-multiarch (prints how)
 #            [-Dnpl_v1=accept] [-Dmin_security_counter=N] [-Dkeyring_threshold=K]
 #                                 a kernel built with that loader policy
 #            [--via-uboot] [--trace FILE]
@@ -28,7 +29,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 

@@ -6,10 +6,12 @@ usage: mkpayload.py --arch ARCH --ld payload.ld --include DIR -o OUT.bin SRC.c..
 Follows ARCHITECTURE section 4: clang --target=T -ffreestanding -nostdlib
 -fPIE -O2, the entry in .text.entry placed first at address 0 by the linker
 script, ld.lld -static -pie --no-dynamic-linker, no relocations allowed (an
-absolute pointer in data would need one), then objcopy -O binary.
+absolute pointer in data would need one), then objcopy -O binary; the
+linked ELF (with -g debug info) is kept beside OUT.bin as OUT.elf.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -56,7 +58,7 @@ def main():
         for i, src in enumerate(a.src):
             obj = os.path.join(tmp, f"{i}.o")
             run([cc] + TARGETS[a.arch] + [
-                "-std=c11", "-ffreestanding", "-nostdlib", "-fPIE", "-O2",
+                "-std=c11", "-ffreestanding", "-nostdlib", "-fPIE", "-O2", "-g",
                 "-Wall", "-Wextra", "-Werror", "-fno-stack-protector",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-ffunction-sections"] + [f"-I{d}" for d in a.include] +
@@ -71,6 +73,11 @@ def main():
                      "(an absolute pointer in data?); NPL bodies must be "
                      f"position-independent without them:\n{relocs}")
         run([objcopy, "-O", "binary", elf, a.o])
+        # The linked ELF, with its debug info, beside the body: what a
+        # debugger loads at the address the body runs at (docs/payloads.md).
+        root, ext = os.path.splitext(a.o)
+        if ext == ".bin":
+            shutil.copyfile(elf, root + ".elf")
     if os.path.getsize(a.o) == 0:
         sys.exit(f"mkpayload: {a.o}: empty body")
 

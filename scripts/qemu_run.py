@@ -463,8 +463,9 @@ OPTIONS = [
                                               "riscv64"])),
     (["--kernel"], dict(required=True,
                         help="kernel file QEMU boots with -kernel")),
-    (["--timeout"], dict(type=float, default=30.0,
-                         help="seconds before QEMU is killed (status 124)")),
+    (["--timeout"], dict(type=float, default=None,
+                         help="seconds before QEMU is killed (status 124; "
+                         "default 30, a day with --gdb)")),
     (["--expect"], dict(action="append", default=[], metavar="LINE",
                         help="a console line must contain LINE")),
     (["--reject"], dict(action="append", default=[], metavar="LINE",
@@ -519,6 +520,15 @@ OPTIONS = [
                             help="--store: at most N writes a second "
                             "(QEMU throttling), so power-cut tests can "
                             "land inside a store update")),
+    (["--gdb"], dict(action="store_true",
+                     help="start QEMU halted with its gdbstub on "
+                     "--gdb-port, write a gdb script that loads the "
+                     "kernel's and the payloads' symbols, print how to "
+                     "attach; no timeout unless --timeout")),
+    (["--gdb-port"], dict(type=int, default=1234, metavar="PORT",
+                          help="--gdb: the gdbstub's port (%(default)s)")),
+    (["--gdb-script"], dict(default=None, metavar="FILE",
+                            help="--gdb: write the gdb script to FILE")),
     (["--print-command"], dict(action="store_true",
                                help="print the QEMU command line on "
                                "stderr")),
@@ -692,10 +702,43 @@ def check_run(args, status, text, cmd):
     return 0
 
 
+# Where a payload's body runs in user mode, on every arch (src/uspace.c:
+# RK_USER_BASE + 0x40000; the kernel says so when it starts one).
+PAYLOAD_BODY_UVA = 0x2000040000
+
+
+def gdb_script(args, path):
+    """--gdb: the commands that attach gdb-multiarch and load the symbols
+    of the kernel and of every payload whose ELF lies beside it (the build
+    keeps P.elf next to P.npl), at the address its body runs at."""
+    kernel = args.kernel
+    if not kernel.endswith(".elf"):
+        elf = os.path.splitext(kernel)[0] + ".elf"
+        kernel = elf if os.path.exists(elf) else kernel
+    lines = ["set pagination off", "set confirm off",
+             "file %s" % os.path.abspath(kernel),
+             "target remote localhost:%d" % args.gdb_port]
+    for p in args.payloads:
+        elf = os.path.splitext(p)[0] + ".elf"
+        if os.path.exists(elf):
+            lines.append("add-symbol-file %s 0x%x" % (os.path.abspath(elf),
+                                                       PAYLOAD_BODY_UVA))
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def boot(args, driver, feeder, splitter):
     """Builds the QEMU command and runs it: (cmd, rc, text, seconds)."""
     with tempfile.TemporaryDirectory(prefix="rumpk-qemu-") as tmpdir:
         cmd = build_command(args, args.payloads, tmpdir)
+        if args.gdb:
+            # Halted at the first instruction, its gdbstub on the port.
+            cmd += ["-gdb", "tcp:localhost:%d" % args.gdb_port, "-S"]
+            script = args.gdb_script or os.path.join(tmpdir, "rumpk.gdb")
+            gdb_script(args, script)
+            print("qemu_run: QEMU waits for gdb on port %d; attach with:\n"
+                  "    gdb-multiarch -x %s" % (args.gdb_port, script),
+                  file=sys.stderr, flush=True)
         if args.print_command:
             print("qemu_run: " + " ".join(cmd), file=sys.stderr)
         try:
@@ -710,6 +753,8 @@ def boot(args, driver, feeder, splitter):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.timeout is None:
+        args.timeout = 86400.0 if args.gdb else 30.0
     driver = feeder = splitter = None
     try:
         check_files(args)

@@ -10,6 +10,7 @@ RK_PACKAGES=(
 	libsodium-dev libcmocka-dev libck-dev libsdl2-dev zlib1g-dev libfdt-dev
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
+	gdb gdb-multiarch # the debugger tests (docs/payloads.md)
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes
 )
 

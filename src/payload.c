@@ -172,6 +172,11 @@ static bool launch(struct payload_ctx *p)
 	/* The fiber's address space, before it first runs: the scheduler
 	 * loads it, and starts its first time slice, at every switch to it. */
 	p->fiber->uspace = p->pub.us.as;
+	/* Where its body runs, for a debugger: gdb's add-symbol-file of the
+	 * payload's ELF at this address (qemu_run.py --gdb does it). */
+	if (hal_user_mode)
+		rk_printf("[NPL] '%s' runs in user mode at 0x%llx\n",
+		          p->pub.name, (unsigned long long)p->pub.us.entry_uva);
 	/* On the bus from now, not from when its fiber first runs: with
 	 * run=parallel a peer may send, or fault and restart, before then,
 	 * and the mail waits in this payload's inbox. */
