@@ -59,6 +59,9 @@ def main():
             obj = os.path.join(tmp, f"{i}.o")
             run([cc] + TARGETS[a.arch] + [
                 "-std=c11", "-ffreestanding", "-nostdlib", "-fPIE", "-O2", "-g",
+                # Frame pointers: a fault's report walks them (the
+                # kernel's backtrace, rumpk-symbolize).
+                "-fno-omit-frame-pointer",
                 "-Wall", "-Wextra", "-Werror", "-fno-stack-protector",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
                 "-ffunction-sections"] + [f"-I{d}" for d in a.include] +

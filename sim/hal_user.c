@@ -445,9 +445,15 @@ static void check_alive(struct hal_uspace *as)
 	rk_user_fault(fault_name(si.si_status, 0), 0, 0);
 }
 
+/* The payload's process runs x86_64 code: rbp-linked frames. */
+const struct hal_frame_layout hal_user_frame = {0, 8};
+
 static _Noreturn void fault(struct hal_uspace *as, uint64_t sig, uint64_t code,
-                            uint64_t addr, uint64_t pc)
+                            uint64_t addr, uint64_t pc, uint64_t fp)
 {
+	/* The frames are read from the child's stack memfd, which the
+	 * kernel keeps mapped after the child is gone. */
+	rk_user_fault_frame((uintptr_t)fp);
 	end_child(as);
 	rk_user_fault(fault_name((int)sig, (int)code), (uintptr_t)pc,
 	              (uintptr_t)addr);
@@ -465,7 +471,7 @@ static void serve(struct hal_uspace *as, uint32_t seq)
 		a[i] = __atomic_load_n(&c->a[i], __ATOMIC_RELAXED);
 	as->handled = seq;
 	if (kind == SIM_REQ_FAULT)
-		fault(as, a[0], a[1], a[2], a[3]);
+		fault(as, a[0], a[1], a[2], a[3], a[4]);
 	as->running = false;
 	int64_t r = rk_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	as->running = true;

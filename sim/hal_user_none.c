@@ -11,6 +11,8 @@
 #include <rumpk/hal.h>
 
 const bool hal_user_mode = false;
+/* Never read: no payload faults in user mode here. */
+const struct hal_frame_layout hal_user_frame = {0, 8};
 
 const char hal_ustub_start[1], hal_ustub_end[1], hal_ustub_exit[1];
 const struct rk_api hal_ustub_api;

@@ -150,7 +150,7 @@ U static void u_signal(int sig, const struct k_siginfo *si,
 		return;
 	}
 	(void)chan_call(SIM_REQ_FAULT, 0, (uint64_t)sig, (uint64_t)si->code,
-	                (uintptr_t)si->u.addr, g[RIP], 0, 0);
+	                (uintptr_t)si->u.addr, g[RIP], g[RBP], 0);
 	for (;;)
 		;
 }

@@ -27,7 +27,7 @@
 
 /* What a request is: a syscall (nr, a[]) or the report of a fatal
  * signal (a[0] the signal, a[1] its si_code, a[2] the faulting address,
- * a[3] the pc); the kernel answers neither kind of report. */
+ * a[3] the pc, a[4] the frame pointer); the kernel answers no report. */
 #define SIM_REQ_SYSCALL 0u
 #define SIM_REQ_FAULT   1u
 

@@ -155,6 +155,9 @@ bool rk_uspace_range(const struct rk_uspace *u, uint64_t uva, uint64_t len,
 /* Is addr in the unmapped page below the payload's stack? */
 bool rk_uspace_in_guard(const struct rk_uspace *u, uintptr_t addr);
 
+/* How many frames a user fault's report walks (syscall.c). */
+#define RK_BACKTRACE_MAX 16u
+
 /* What a payload's fiber knows of it (payload.c). */
 struct rk_payload {
 	const char *name;

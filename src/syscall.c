@@ -161,6 +161,56 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	return r;
 }
 
+/* The faulting frame's frame pointer, from the platform (hal.h). */
+static uintptr_t fault_fp;
+
+void rk_user_fault_frame(uintptr_t fp)
+{
+	fault_fp = fp;
+}
+
+/* The payload's frames as offsets into its body (npl symbolize / the
+ * SDK's rumpk-symbolize turns them into function:line with its ELF),
+ * walked through the frame pointers payloads keep.  Every read is of the
+ * payload's own memory, checked first: a hostile stack ends the walk, it
+ * cannot make the kernel read anything else. */
+static void backtrace(const struct rk_payload *p, uintptr_t pc)
+{
+	const uintptr_t body = p->us.entry_uva;
+	uintptr_t fp = fault_fp;
+	char line[RK_BACKTRACE_MAX * 24 + 160], *o = line;
+	const char *end = line + sizeof(line);
+
+	o += rk_snprintf(o, (size_t)(end - o),
+	                 "[TRAP] backtrace of '%s' (payload id %016llx), "
+	                 "offsets into its body:",
+	                 p->name, (unsigned long long)p->id);
+	for (unsigned i = 0; i < RK_BACKTRACE_MAX; i++) {
+		if (pc < body)
+			o += rk_snprintf(o, (size_t)(end - o), " 0x%llx",
+			                 (unsigned long long)pc);
+		else
+			o += rk_snprintf(o, (size_t)(end - o), " body+0x%llx",
+			                 (unsigned long long)(pc - body));
+		uint64_t link[2]; /* the caller's frame pointer, the return */
+		uintptr_t at_fp =
+		    fp + (uintptr_t)(intptr_t)hal_user_frame.prev_fp;
+		uintptr_t at_ret = fp + (uintptr_t)(intptr_t)hal_user_frame.ret;
+		if (!fp || !rk_uspace_range(&p->us, at_fp, 8, false) ||
+		    !rk_uspace_range(&p->us, at_ret, 8, false))
+			break;
+		hal_user_copy_in(&link[0], at_fp, 8);
+		hal_user_copy_in(&link[1], at_ret, 8);
+		/* Frames lie higher up the stack, each above the last: a
+		 * link that does not climb ends the walk (no loop). */
+		if (link[0] <= fp || !link[1])
+			break;
+		fp = (uintptr_t)link[0];
+		pc = (uintptr_t)link[1];
+	}
+	rk_printf("%s\n", line);
+}
+
 _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 {
 	struct rk_payload *p = rk_payload_current();
@@ -176,12 +226,14 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 		          "contained)\n",
 		          p->name, (unsigned long long)addr,
 		          (unsigned long long)pc);
+		backtrace(p, pc);
 		rk_payload_fault(RK_EXIT_STACK);
 	} else {
 		rk_printf("\n[TRAP] %s in payload '%s' at pc=0x%llx "
 		          "addr=0x%llx (payload contained)\n",
 		          what, p->name, (unsigned long long)pc,
 		          (unsigned long long)addr);
+		backtrace(p, pc);
 		rk_payload_fault(RK_EXIT_TRAP);
 	}
 }

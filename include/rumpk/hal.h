@@ -191,6 +191,17 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
  * faulting address (0 when none).  Called on the fiber's kernel stack
  * with interrupts enabled; ends the payload, never returns. */
 _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr);
+/* The faulting user frame's frame pointer (x86_64 rbp, aarch64 x29,
+ * riscv64 s0), given by the platform just before rk_user_fault, so the
+ * report can walk the payload's frames (payloads keep frame pointers). */
+void rk_user_fault_frame(uintptr_t fp);
+/* Where, from a frame pointer, the caller's frame pointer and the return
+ * address are saved: the arch's frame layout (x86_64 and aarch64: fp + 0
+ * and fp + 8; riscv64: fp - 16 and fp - 8). */
+struct hal_frame_layout {
+	int prev_fp, ret;
+};
+extern const struct hal_frame_layout hal_user_frame;
 /* The platform is about to resume user mode after an interrupt taken
  * there (the timer's, a device's): the core may switch to another fiber
  * first (preemption) or end the payload (its CPU budget).  Interrupts

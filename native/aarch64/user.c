@@ -130,8 +130,12 @@ void a64_el0_sync(struct a64_uframe *f)
 	}
 	uint64_t far = far_valid(ec, esr) ? a64_sysreg_read(far_el1) : 0;
 	irq_on();
+	rk_user_fault_frame(f->x[29]);
 	rk_user_fault(a64_ec_name(ec), f->elr, far);
 }
+
+/* AAPCS64 frame records (6.4.6): x29 points at {previous x29, x30}. */
+const struct hal_frame_layout hal_user_frame = {0, 8};
 
 _Static_assert(offsetof(struct a64_uframe, sp_el0) == 248 &&
                    offsetof(struct a64_uframe, elr) == 256 &&

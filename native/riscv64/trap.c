@@ -99,11 +99,16 @@ static void user_trap(struct rv_frame *f)
 		    f->x[15]);
 	} else {
 		csr_set(sstatus, SSTATUS_SIE);
+		rk_user_fault_frame(f->x[8]); /* s0, the frame pointer */
 		rk_user_fault(exc_name(cause), f->sepc,
 		              stval_is_addr(cause) ? f->stval : 0);
 	}
 	csr_clear(sstatus, SSTATUS_SIE);
 }
+
+/* With -fno-omit-frame-pointer s0 points just above the frame, ra and
+ * the caller's s0 in its top two slots (the RISC-V psABI's convention). */
+const struct hal_frame_layout hal_user_frame = {-16, -8};
 
 void rv_trap(struct rv_frame *f)
 {

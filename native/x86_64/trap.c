@@ -164,6 +164,9 @@ static void fatal(const struct x86_frame *f)
 	hal_exit(RK_EXIT_TRAP);
 }
 
+/* x86_64: push rbp; mov rsp, rbp (System V psABI, 3.2.2). */
+const struct hal_frame_layout hal_user_frame = {0, 8};
+
 void x86_trap(struct x86_frame *f);
 void x86_trap(struct x86_frame *f)
 {
@@ -173,10 +176,12 @@ void x86_trap(struct x86_frame *f)
 	if (v < 32) {
 		/* NMI, double fault and machine check are the machine's, not
 		 * the payload's. */
-		if (user && v != 2 && v != 8 && v != 18)
+		if (user && v != 2 && v != 8 && v != 18) {
+			rk_user_fault_frame(f->rbp);
 			x86_user_fault(names[v], f->rip,
 			               v == 14 ? read_cr2() : 0,
 			               x86_kstack_top);
+		}
 		fatal(f);
 	}
 	x86_irq_dispatch(v);
