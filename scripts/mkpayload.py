@@ -46,6 +46,8 @@ def main():
     ap.add_argument("--ld", required=True)
     ap.add_argument("--include", action="append", default=[])
     ap.add_argument("-o", required=True)
+    ap.add_argument("--cflag", action="append", default=[],
+                    help="one more compiler flag (after the defaults)")
     ap.add_argument("src", nargs="+")
     a = ap.parse_args()
 
@@ -64,7 +66,8 @@ def main():
                 "-fno-omit-frame-pointer",
                 "-Wall", "-Wextra", "-Werror", "-fno-stack-protector",
                 "-fno-asynchronous-unwind-tables", "-fno-unwind-tables",
-                "-ffunction-sections"] + [f"-I{d}" for d in a.include] +
+                "-ffunction-sections"] + a.cflag +
+                [f"-I{d}" for d in a.include] +
                 ["-c", src, "-o", obj])
             objs.append(obj)
         elf = os.path.join(tmp, "payload.elf")

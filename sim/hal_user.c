@@ -51,6 +51,7 @@
 #include <rumpk/hal.h>
 #include <rumpk/status.h>
 
+#include "../native/x86_64/user_regs.h"
 #include "host_hal.h"
 #include "sim.h"
 #include "ustub.h"
@@ -454,6 +455,16 @@ static _Noreturn void fault(struct hal_uspace *as, uint64_t sig, uint64_t code,
 	/* The frames are read from the child's stack memfd, which the
 	 * kernel keeps mapped after the child is gone. */
 	rk_user_fault_frame((uintptr_t)fp);
+	/* Into x86_user_reg_names' order from the signal frame's (the
+	 * kernel's gregs[] numbering: r8 0 ... r15 7, rdi 8, rsi 9, rbp 10,
+	 * rbx 11, rdx 12, rax 13, rcx 14, rsp 15, rip 16, eflags 17). */
+	static const unsigned from[X86_USER_REGS] = {
+	    13, 11, 14, 12, 9, 8, 10, 15, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17};
+	uint64_t regs[X86_USER_REGS];
+	for (unsigned i = 0; i < X86_USER_REGS; i++)
+		regs[i] =
+		    __atomic_load_n(&as->chan->regs[from[i]], __ATOMIC_RELAXED);
+	rk_user_fault_regs(x86_user_reg_names, regs, X86_USER_REGS);
 	end_child(as);
 	rk_user_fault(fault_name((int)sig, (int)code), (uintptr_t)pc,
 	              (uintptr_t)addr);

@@ -64,7 +64,8 @@ enum {
 	RAX,
 	RCX,
 	RSP,
-	RIP
+	RIP,
+	EFL
 };
 struct k_ucontext {
 	uint64_t flags, link, ss_sp, ss_flags, ss_size;
@@ -149,6 +150,12 @@ U static void u_signal(int sig, const struct k_siginfo *si,
 		                        g[RDX], g[R10], g[R8], g[R9]);
 		return;
 	}
+	/* The signal frame's first 18 general registers, as they lie
+	 * (r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags):
+	 * the kernel puts them in order. */
+	volatile uint64_t *r = ((struct sim_chan *)SIM_CHAN_UVA)->regs;
+	for (unsigned i = 0; i <= EFL; i++)
+		r[i] = g[i];
 	(void)chan_call(SIM_REQ_FAULT, 0, (uint64_t)sig, (uint64_t)si->code,
 	                (uintptr_t)si->u.addr, g[RIP], g[RBP], 0);
 	for (;;)

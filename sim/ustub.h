@@ -45,6 +45,11 @@ struct sim_chan {
 	 * (0 on a one-CPU host, where spinning only holds the kernel off).
 	 * The child can change it, which costs no one but itself. */
 	uint32_t spin;
+	/* child: a fault report's registers as the signal frame holds them
+	 * (r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags):
+	 * printed, never trusted.  Last, so the fields above keep short
+	 * offsets in the stubs' code, which must fit a page. */
+	_Alignas(64) uint64_t regs[18];
 };
 
 /* The stub page starts with a table of 8-byte slots, each a jump to one

@@ -161,12 +161,40 @@ int64_t rk_syscall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 	return r;
 }
 
-/* The faulting frame's frame pointer, from the platform (hal.h). */
+/* The faulting frame's frame pointer and registers, from the platform
+ * (hal.h), kept until the report. */
 static uintptr_t fault_fp;
+static const char *const *reg_names;
+static uint64_t reg_vals[RK_FAULT_REGS_MAX];
+static unsigned nregs;
 
 void rk_user_fault_frame(uintptr_t fp)
 {
 	fault_fp = fp;
+}
+
+void rk_user_fault_regs(const char *const *names, const uint64_t *vals,
+                        unsigned n)
+{
+	nregs = RK_MIN(n, RK_FAULT_REGS_MAX);
+	reg_names = names;
+	rk_memcpy(reg_vals, vals, nregs * sizeof(vals[0]));
+}
+
+/* The registers, four to a line. */
+static void registers(void)
+{
+	for (unsigned i = 0; i < nregs; i += 4) {
+		char line[160], *o = line;
+		o += rk_snprintf(o, sizeof(line), "[TRAP] %s",
+		                 i ? "          " : "registers:");
+		for (unsigned j = i; j < nregs && j < i + 4; j++)
+			o += rk_snprintf(o, (size_t)(line + sizeof(line) - o),
+			                 " %s=0x%016llx", reg_names[j],
+			                 (unsigned long long)reg_vals[j]);
+		rk_printf("%s\n", line);
+	}
+	nregs = 0;
 }
 
 /* The payload's frames as offsets into its body (npl symbolize / the
@@ -226,6 +254,7 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 		          "contained)\n",
 		          p->name, (unsigned long long)addr,
 		          (unsigned long long)pc);
+		registers();
 		backtrace(p, pc);
 		rk_payload_fault(RK_EXIT_STACK);
 	} else {
@@ -233,6 +262,7 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr)
 		          "addr=0x%llx (payload contained)\n",
 		          what, p->name, (unsigned long long)pc,
 		          (unsigned long long)addr);
+		registers();
 		backtrace(p, pc);
 		rk_payload_fault(RK_EXIT_TRAP);
 	}

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Fault reports a person can read (docs/payloads.md, "Fault reports"):
-trap_ill and stack_overflow run, each report goes through
+trap_ill and stack_overflow run, each report must hold the registers and
+the payload's name and id, and goes through
 scripts/symbolize.py with the payload's ELF, and the frames must come out
 as the payload's functions and source lines.
 
@@ -37,6 +38,12 @@ def main():
                            stderr=subprocess.STDOUT, text=True)
         frames = [l for l in s.stdout.splitlines() if l.startswith("    #")]
         missing = [w for w in want if not any(w in f for f in frames)]
+        # The registers, the pc among them, and the payload's id.
+        for w in ("[TRAP] registers: ", "payload id "):
+            if w not in r.stdout:
+                missing.append(w)
+        if not any(pc in r.stdout for pc in (" rip=0x", " pc=0x")):
+            missing.append("the pc register")
         print("%-4s %s: %d frames%s" % ("ok" if not missing else "FAIL",
                                          name, len(frames),
                                          "" if not missing else

@@ -195,6 +195,11 @@ _Noreturn void rk_user_fault(const char *what, uintptr_t pc, uintptr_t addr);
  * riscv64 s0), given by the platform just before rk_user_fault, so the
  * report can walk the payload's frames (payloads keep frame pointers). */
 void rk_user_fault_frame(uintptr_t fp);
+/* The faulting user registers, by name, for the report (at most
+ * RK_FAULT_REGS_MAX; copied at once), given just before rk_user_fault. */
+#define RK_FAULT_REGS_MAX 40u
+void rk_user_fault_regs(const char *const *names, const uint64_t *vals,
+                        unsigned n);
 /* Where, from a frame pointer, the caller's frame pointer and the return
  * address are saved: the arch's frame layout (x86_64 and aarch64: fp + 0
  * and fp + 8; riscv64: fp - 16 and fp - 8). */

@@ -130,6 +130,18 @@ void a64_el0_sync(struct a64_uframe *f)
 	}
 	uint64_t far = far_valid(ec, esr) ? a64_sysreg_read(far_el1) : 0;
 	irq_on();
+	static const char *const names[34] = {
+	    "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",    "x7",  "x8",
+	    "x9",  "x10", "x11", "x12", "x13", "x14", "x15",   "x16", "x17",
+	    "x18", "x19", "x20", "x21", "x22", "x23", "x24",   "x25", "x26",
+	    "x27", "x28", "fp",  "lr",  "sp",  "pc",  "pstate"};
+	uint64_t regs[34];
+	for (unsigned i = 0; i < 31; i++)
+		regs[i] = f->x[i];
+	regs[31] = f->sp_el0;
+	regs[32] = f->elr;
+	regs[33] = f->spsr;
+	rk_user_fault_regs(names, regs, 34);
 	rk_user_fault_frame(f->x[29]);
 	rk_user_fault(a64_ec_name(ec), f->elr, far);
 }

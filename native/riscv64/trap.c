@@ -99,6 +99,17 @@ static void user_trap(struct rv_frame *f)
 		    f->x[15]);
 	} else {
 		csr_set(sstatus, SSTATUS_SIE);
+		/* x1..x31 by their ABI names, then pc. */
+		static const char *const names[32] = {
+		    "ra", "sp",  "gp",  "tp", "t0", "t1", "t2", "s0",
+		    "s1", "a0",  "a1",  "a2", "a3", "a4", "a5", "a6",
+		    "a7", "s2",  "s3",  "s4", "s5", "s6", "s7", "s8",
+		    "s9", "s10", "s11", "t3", "t4", "t5", "t6", "pc"};
+		uint64_t regs[32];
+		for (unsigned i = 0; i < 31; i++)
+			regs[i] = f->x[i + 1];
+		regs[31] = f->sepc;
+		rk_user_fault_regs(names, regs, 32);
 		rk_user_fault_frame(f->x[8]); /* s0, the frame pointer */
 		rk_user_fault(exc_name(cause), f->sepc,
 		              stval_is_addr(cause) ? f->stval : 0);

@@ -19,6 +19,7 @@
 
 #include "arch.h"
 #include "port.h"
+#include "user_regs.h"
 
 struct x86_frame {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
@@ -177,6 +178,12 @@ void x86_trap(struct x86_frame *f)
 		/* NMI, double fault and machine check are the machine's, not
 		 * the payload's. */
 		if (user && v != 2 && v != 8 && v != 18) {
+			const uint64_t regs[X86_USER_REGS] = {
+			    f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
+			    f->rbp, f->rsp, f->r8,  f->r9,  f->r10, f->r11,
+			    f->r12, f->r13, f->r14, f->r15, f->rip, f->rflags};
+			rk_user_fault_regs(x86_user_reg_names, regs,
+			                   X86_USER_REGS);
 			rk_user_fault_frame(f->rbp);
 			x86_user_fault(names[v], f->rip,
 			               v == 14 ? read_cr2() : 0,
