@@ -13,6 +13,7 @@
 #            [--gdb]                  halted, for gdb-multiarch (prints how)
 #            [-Dnpl_v1=accept] [-Dmin_security_counter=N] [-Dkeyring_threshold=K]
 #                                 a kernel built with that loader policy
+#            [--via grub]             x86_64 through GRUB (Multiboot2)
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
@@ -29,7 +30,7 @@ caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 

@@ -87,7 +87,15 @@ def build_command(args, payloads, tmpdir):
     arch = args.arch
     qemu = args.qemu or "qemu-system-" + arch
     cmd = [qemu]
-    if arch == "x86_64":
+    if arch == "x86_64" and args.via == "grub":
+        # GRUB from a CD image under SeaBIOS: multiboot2 for the kernel,
+        # module2 for each payload (docs/boot.md).
+        cmd += ["-M", args.machine or "pc", "-cdrom",
+                grub_iso(args, payloads, tmpdir),
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if args.cpu:
+            cmd += ["-cpu", args.cpu]
+    elif arch == "x86_64":
         machine = args.machine or "microvm"
         cmd += ["-M", machine]
         if not machine.startswith("microvm") and args.bios is None:
@@ -159,13 +167,42 @@ def build_command(args, payloads, tmpdir):
         if args.store_iops:
             drive += ",throttling.iops-write=%d" % args.store_iops
         cmd += ["-drive", drive, "-device", "virtio-blk-device,drive=rkstore"]
-    if args.append:
+    if args.append and not args.via:  # GRUB's config carries it
         cmd += ["-append", " ".join(args.append)]
     cmd += COMMON
     if args.smp:
         cmd += ["-smp", str(args.smp)]
     cmd += args.qemu_arg
     return cmd
+
+
+def grub_iso(args, payloads, tmpdir):
+    """A GRUB rescue CD (grub-mkrescue: Debian's grub-pc-bin, xorriso,
+    mtools) holding the kernel and the payloads, booting at once."""
+    iso_root = os.path.join(tmpdir, "iso")
+    boot = os.path.join(iso_root, "boot")
+    os.makedirs(os.path.join(boot, "grub"))
+    shutil.copyfile(args.kernel, os.path.join(boot, "rumpk.elf"))
+    lines = ["set timeout=0", "set default=0", 'menuentry "rumpk" {',
+             "  multiboot2 /boot/rumpk.elf %s" % " ".join(args.append)]
+    for i, p in enumerate(payloads):
+        name = os.path.basename(p)
+        if not re.fullmatch(r"[A-Za-z0-9._+-]+", name):
+            raise Usage("--via grub: payload file name %r: letters, "
+                        "digits and . _ + - only" % name)
+        shutil.copyfile(p, os.path.join(boot, "%d-%s" % (i, name)))
+        lines.append("  module2 /boot/%d-%s %s" % (i, name, name))
+    lines += ["  boot", "}"]
+    with open(os.path.join(boot, "grub", "grub.cfg"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    iso = os.path.join(tmpdir, "rumpk.iso")
+    r = subprocess.run(["grub-mkrescue", "-o", iso, iso_root],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if r.returncode != 0:
+        raise Usage("grub-mkrescue failed (apt-get install grub-pc-bin "
+                    "xorriso mtools):\n" + r.stdout)
+    return iso
 
 
 def image_list(payloads):
@@ -529,6 +566,10 @@ OPTIONS = [
                           help="--gdb: the gdbstub's port (%(default)s)")),
     (["--gdb-script"], dict(default=None, metavar="FILE",
                             help="--gdb: write the gdb script to FILE")),
+    (["--via"], dict(choices=["grub"], default=None,
+                     help="x86_64: boot through GRUB (Multiboot2, a "
+                     "grub-mkrescue CD under SeaBIOS) instead of QEMU's "
+                     "-kernel")),
     (["--print-command"], dict(action="store_true",
                                help="print the QEMU command line on "
                                "stderr")),
@@ -626,6 +667,8 @@ def add_payload_list(args):
     command line (multiboot passes each module with its name)."""
     if args.append and args.via_uboot:
         raise Usage("with --via-uboot the command line is --bootargs")
+    if args.via and args.arch != "x86_64":
+        raise Usage("--via %s boots x86_64 only" % args.via)
     if args.payloads and args.arch in ("aarch64", "riscv64") and \
             not args.via_uboot:
         args.append.append(image_list(args.payloads))

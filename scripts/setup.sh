@@ -11,6 +11,7 @@ RK_PACKAGES=(
 	device-tree-compiler qemu-system-x86 qemu-system-arm qemu-system-misc
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
 	gdb gdb-multiarch # the debugger tests (docs/payloads.md)
+	grub-pc-bin xorriso mtools # x86_64 through GRUB (docs/boot.md)
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes
 )
 

@@ -1,5 +1,6 @@
 /*
- * boot.S - multiboot (v1) entry: 32-bit protected mode -> long mode.
+ * boot.S - multiboot (v1) and Multiboot2 entry: 32-bit protected mode ->
+ * long mode.
  *
  * QEMU's -kernel refuses ELF64 multiboot kernels, so the header uses the
  * a.out kludge (flag 16): it gives the load, bss and entry addresses
@@ -8,7 +9,8 @@
  * so the linked rumpk-x86_64.elf is both the debuggable ELF and the file
  * QEMU boots; no objcopy step.
  *
- * Entry (multiboot): eax = 0x2BADB002, ebx = info, flat 32-bit segments,
+ * Entry (multiboot): eax = 0x2BADB002 (or 0x36D76289, Multiboot2),
+ * ebx = info, flat 32-bit segments,
  * paging off.  We identity map the first 4 GiB with 2 MiB pages (mmu.c
  * refines the permissions later), enable PAE, SSE (payloads may use it),
  * EFER.LME and EFER.NXE (when the CPU has NX), CR0.PG|WP, load a 64-bit
@@ -29,6 +31,38 @@ mb_header:
 	.long __data_end         /* load_end_addr */
 	.long __image_end        /* bss_end_addr */
 	.long _start32           /* entry_addr */
+
+/* Multiboot2 (GRUB's multiboot2 command; Multiboot2 specification 3.1):
+ * magic, architecture 0 (i386 protected mode), length, checksum, then
+ * tags, each 8-byte aligned: the address tag (type 2, as the a.out
+ * kludge above: load the file from this header's offset), the entry
+ * (type 3), page-aligned modules (type 6), the end (type 0).  The entry
+ * state is multiboot1's, with eax = 0x36D76289. */
+#define MB2_MAGIC 0xE85250D6
+	.align 8
+mb2_header:
+	.long MB2_MAGIC
+	.long 0
+	.long mb2_header_end - mb2_header
+	.long -(MB2_MAGIC + (mb2_header_end - mb2_header))
+	.align 8
+	.short 2, 0
+	.long 24
+	.long mb2_header         /* header_addr */
+	.long __image_start      /* load_addr */
+	.long __data_end         /* load_end_addr */
+	.long __image_end        /* bss_end_addr */
+	.align 8
+	.short 3, 0
+	.long 12
+	.long _start32           /* entry_addr */
+	.align 8
+	.short 6, 0
+	.long 8
+	.align 8
+	.short 0, 0
+	.long 8
+mb2_header_end:
 
 	.globl _start32
 _start32:

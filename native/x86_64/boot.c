@@ -65,6 +65,30 @@ static const char *basename(const char *s)
  * blank (QEMU passes "path args" for "-initrd 'path args'"). */
 static char names[RK_MAX_IMAGES][48];
 
+/* Module i, [start, end) named by its string, reserved and taken as
+ * image *n (when there is room). */
+static void add_module(size_t *n, uint32_t i, uint64_t start, uint64_t end,
+                       const char *string)
+{
+	if (end > start)
+		rk_pmm_reserve(start, end - start);
+	if (*n == RK_MAX_IMAGES) {
+		rk_printf("[BOOT] module %u ignored: %u modules at most\n", i,
+		          RK_MAX_IMAGES);
+		return;
+	}
+	rk_strlcpy(names[*n], basename(string), sizeof(names[*n]));
+	for (char *c = names[*n]; *c; c++)
+		if (*c == ' ')
+			*c = '\0';
+	if (!names[*n][0])
+		rk_snprintf(names[*n], sizeof(names[*n]), "module#%u", i);
+	images[*n].data = ptr(start);
+	images[*n].len = end > start ? end - start : 0;
+	images[*n].name = names[*n];
+	(*n)++;
+}
+
 static size_t memory_and_modules(const struct mb_info *mbi)
 {
 	if (mbi->flags & MBI_MMAP) {
@@ -92,28 +116,9 @@ static size_t memory_and_modules(const struct mb_info *mbi)
 		return 0;
 	const struct mb_module *m = ptr(mbi->mods_addr);
 	rk_pmm_reserve(mbi->mods_addr, (uint64_t)mbi->mods_count * sizeof(*m));
-	for (uint32_t i = 0; i < mbi->mods_count; i++) {
-		if (m[i].end > m[i].start)
-			rk_pmm_reserve(m[i].start, m[i].end - m[i].start);
-		if (n == RK_MAX_IMAGES) {
-			rk_printf("[BOOT] module %u ignored: %u modules at "
-			          "most\n",
-			          i, RK_MAX_IMAGES);
-			continue;
-		}
-		const char *s = m[i].string ? ptr(m[i].string) : "";
-		rk_strlcpy(names[n], basename(s), sizeof(names[n]));
-		for (char *c = names[n]; *c; c++)
-			if (*c == ' ')
-				*c = '\0';
-		if (!names[n][0])
-			rk_snprintf(names[n], sizeof(names[n]), "module#%u", i);
-		images[n].data = ptr(m[i].start);
-		images[n].len =
-		    m[i].end > m[i].start ? m[i].end - m[i].start : 0;
-		images[n].name = names[n];
-		n++;
-	}
+	for (uint32_t i = 0; i < mbi->mods_count; i++)
+		add_module(&n, i, m[i].start, m[i].end,
+		           m[i].string ? ptr(m[i].string) : "");
 	return n;
 }
 
@@ -148,20 +153,94 @@ static void find_store(void)
 			return;
 }
 
+/* Multiboot2 (GRUB's multiboot2; Multiboot2 specification 3.6): the
+ * information is a u32 total size, a u32 zero, then tags, 8-byte aligned,
+ * each a u32 type and u32 size: 1 the command line, 3 a module (start,
+ * end, string), 6 the memory map (entry size and version, then entries
+ * of base, length, type, zero), 0 the end.  Each tag is checked to lie
+ * inside the total size before it is read. */
+#define MB2_BOOT_MAGIC 0x36D76289u
+
+static size_t mb2_boot(uint32_t info, const char **args)
+{
+	const uint8_t *b = ptr(info);
+	uint32_t total = *(const uint32_t *)b;
+	size_t n = 0;
+	unsigned mods = 0;
+
+	*args = NULL;
+	if (total < 16 || total > (64u << 10)) {
+		rk_printf("[BOOT] multiboot2 information of %u bytes: expected "
+		          "16 to 65536\n",
+		          total);
+		return 0;
+	}
+	/* Memory first: the modules are reserved in it. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t off = 8; off + 8 <= total;) {
+			uint32_t type = *(const uint32_t *)(b + off);
+			uint32_t size = *(const uint32_t *)(b + off + 4);
+			if (type == 0 || size < 8 || size > total - off)
+				break;
+			const uint8_t *t = b + off;
+			if (pass == 0 && type == 6 && size >= 16) {
+				uint32_t esz = *(const uint32_t *)(t + 8);
+				for (uint32_t e = 16;
+				     esz >= 24 && e + esz <= size; e += esz) {
+					const uint8_t *x = t + e;
+					if (*(const uint32_t *)(x + 16) == 1)
+						add_ram(
+						    *(const uint64_t *)x,
+						    *(const uint64_t *)(x + 8));
+				}
+			} else if (pass == 1 && type == 3 && size >= 17) {
+				add_module(&n, mods++,
+				           *(const uint32_t *)(t + 8),
+				           *(const uint32_t *)(t + 12),
+				           (const char *)(t + 16));
+			} else if (pass == 1 && type == 1 && size > 8 &&
+			           t[size - 1] == '\0') {
+				if (rk_strlcpy(cmdline, (const char *)(t + 8),
+				               sizeof(cmdline)) >=
+				    sizeof(cmdline))
+					rk_puts(
+					    "[BOOT] command line cut at 511 "
+					    "bytes");
+				*args = cmdline;
+			}
+			off += (size + 7) & ~7u;
+		}
+		if (pass == 0) {
+			rk_pmm_reserve(0, 1ull << 20);
+			rk_pmm_reserve(
+			    (uint64_t)(uintptr_t)__image_start,
+			    (uint64_t)(uintptr_t)(__image_end - __image_start));
+			rk_pmm_reserve(info, total);
+		}
+	}
+	return n;
+}
+
 void x86_main(uint32_t magic, uint32_t info);
 void x86_main(uint32_t magic, uint32_t info)
 {
 	x86_console_init();
 	x86_trap_init();
-	if (magic != MB_BOOT_MAGIC) {
+	if (magic != MB_BOOT_MAGIC && magic != MB2_BOOT_MAGIC) {
 		rk_printf("[BOOT] not started by a multiboot loader (eax=0x%x)"
 		          "\n",
 		          magic);
 		hal_exit(RK_EXIT_PANIC);
 	}
-	const struct mb_info *mbi = ptr(info);
-	const char *args = copy_cmdline(mbi);
-	size_t nimages = memory_and_modules(mbi);
+	const char *args;
+	size_t nimages;
+	if (magic == MB2_BOOT_MAGIC) {
+		nimages = mb2_boot(info, &args);
+	} else {
+		const struct mb_info *mbi = ptr(info);
+		args = copy_cmdline(mbi);
+		nimages = memory_and_modules(mbi);
+	}
 	if (rk_pmm_free_count() == 0) {
 		rk_puts("[BOOT] no usable memory in the multiboot memory map");
 		hal_exit(RK_EXIT_PANIC);
@@ -182,7 +261,8 @@ void x86_main(uint32_t magic, uint32_t info)
 	find_store();
 
 	struct rk_boot boot = {
-	    .platform = "pc-multiboot",
+	    .platform =
+	        magic == MB2_BOOT_MAGIC ? "pc-multiboot2" : "pc-multiboot",
 	    .has_payloads = nimages > 0,
 	    .images = images,
 	    .nimages = nimages,
