@@ -13,7 +13,11 @@
 #            [--gdb]                  halted, for gdb-multiarch (prints how)
 #            [-Dnpl_v1=accept] [-Dmin_security_counter=N] [-Dkeyring_threshold=K]
 #                                 a kernel built with that loader policy
-#            [--via grub]             x86_64 through GRUB (Multiboot2)
+#            [--via grub|grub-uefi]   x86_64 through GRUB (Multiboot2) under
+#                                     SeaBIOS or OVMF
+#            [--via uefi] [--secure-boot]
+#                                 x86_64, aarch64: the EFI kernel under OVMF /
+#                                 AAVMF, signed and Secure Boot enforced
 #            [--via-uboot] [--trace FILE]
 #                                 riscv64 through OpenSBI and U-Boot; record
 #                                 a trace for rumpk-sim --viz-replay
@@ -23,14 +27,15 @@
 #                                 every benchmark, one table with anchors
 #
 # Exit status: 0 success, 1 a payload was refused or failed, 2 usage,
-# 100 and above a trap, panic, reset or timeout.
+# 100 and above a trap, panic, reset, a boot the firmware refused (104)
+# or a timeout.
 set -euo pipefail
 . "$(dirname "$0")/scripts/setup.sh"
 caller_dir=$PWD # for paths given relative to where run.sh was started
 cd "$RK_ROOT"
 
 usage() { # usage [STATUS]: the header above; 2 unless asked for help
-	sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit "${1:-2}"
 }
 
@@ -76,9 +81,23 @@ qemu)
 		exit 2
 		;;
 	esac
-	keypub="" accept_v1="" kopts=() args=()
+	keypub="" accept_v1="" kopts=() args=() via=""
 	while [ $# -gt 0 ]; do
 		case "$1" in
+		--via)
+			[ $# -ge 2 ] || usage
+			case "$arch:$2" in
+			x86_64:grub | x86_64:grub-uefi | x86_64:uefi | aarch64:uefi) ;;
+			*)
+				echo "run.sh qemu $arch: --via $2: grub and grub-uefi boot" \
+					"x86_64, uefi x86_64 and aarch64" >&2
+				exit 2
+				;;
+			esac
+			via=$2
+			args+=("$1" "$2")
+			shift 2
+			;;
 		--accept-v1)
 			accept_v1=1
 			shift
@@ -149,6 +168,8 @@ qemu)
 	kernel="$dir/native/rumpk-$arch.elf"
 	# aarch64: QEMU passes -initrd only to a Linux Image, so boot that.
 	[ "$arch" = aarch64 ] && kernel="$dir/native/rumpk-aarch64.img"
+	# UEFI: the EFI loader with the kernel inside (native/efi).
+	[ "$via" = uefi ] && kernel="$dir/native/efi/rumpk-$arch.efi"
 	# The default build dir whole (its payloads are what the README
 	# boots); one of its own (--key-pub, --accept-v1, -D...) only the
 	# kernel.

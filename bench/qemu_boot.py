@@ -14,6 +14,13 @@ rotates every round, so drift of a shared machine hits all three alike):
   hello  the same kernel with payloads/hello-ARCH.npl as its initrd /
          multiboot module (verify + run one signed payload, no demo)
 
+Then the firmware paths (--firmware-rounds, default 3; 0 skips them):
+x86_64 through GRUB under SeaBIOS and under OVMF, and the EFI kernel
+under OVMF (x86_64) and AAVMF (aarch64), each against the same firmware
+booting the bare kernel the same way (GRUB's multiboot2; our EFI loader
+with the bare ELF inside, built here from native/efi with clang), so the
+table shows how much of a firmware boot is Rumpk's.
+
 Every boot is wall time from starting QEMU to its exit, and must end with
 the expected status (bare: the exit device's status 0; Rumpk: status 0
 and its `[EXIT] status 0` line), otherwise the run fails.  The QEMU
@@ -78,6 +85,74 @@ def build_bare(arch, tmpdir):
     return img
 
 
+# The firmware paths: (arch, qemu_run --via).
+FIRMWARE_PATHS = [("x86_64", "grub"), ("x86_64", "grub-uefi"),
+                  ("x86_64", "uefi"), ("aarch64", "uefi")]
+
+
+def build_bare_efi(arch, bare_elf, tmpdir):
+    """The EFI loader (native/efi, its flags from native/efi/cflags) with
+    the bare kernel's ELF inside instead of Rumpk's."""
+    efi_dir = os.path.join(ROOT, "native", "efi")
+    flags = []
+    with open(os.path.join(efi_dir, "cflags")) as f:
+        for line in f:
+            words = line.split()
+            if words and words[0] in ("all", arch):
+                flags += words[1:]
+    out = os.path.join(tmpdir, "bare-%s.efi" % arch)
+    src = [os.path.join(efi_dir, n) for n in
+           ("main.c", arch + ".c", "enter_%s.S" % arch, "kernel.S")]
+    subprocess.run(["clang"] + flags + [
+        "-I" + efi_dir, "-I" + os.path.join(ROOT, "native", "common"),
+        '-DRK_KERNEL_ELF="%s"' % bare_elf] + src + ["-o", out], check=True)
+    return out
+
+
+def firmware_paths(qr, arches, kernels, tmp, rounds, timeout):
+    """Boots each firmware path's bare, demo and hello kernels in
+    interleaved rounds; prints one table of wall-time medians."""
+    rows = []
+    for arch, via in FIRMWARE_PATHS:
+        if arch not in arches:
+            continue
+        boot, elf, hello = kernels[arch]
+        bare_elf = os.path.join(tmp, "bare-%s.elf" % arch)
+        if via == "uefi":
+            kern = os.path.join(os.path.dirname(elf), "efi",
+                                "rumpk-%s.efi" % arch)
+            bare = build_bare_efi(arch, bare_elf, tmp)
+        else:
+            kern, bare = elf, bare_elf
+        if not os.path.isfile(kern):
+            raise FileNotFoundError(kern)
+        cmds = {}
+        for kind, k, pl in (("bare", bare, []), ("demo", kern, []),
+                            ("hello", kern, [hello])):
+            sub = os.path.join(tmp, "%s-%s-%s" % (arch, via, kind))
+            os.mkdir(sub)
+            cmds[kind] = qemu_command(qr, arch, k, pl, sub, via)
+        times = {k: [] for k in KINDS}
+        for r in range(rounds):
+            order = KINDS[r % 3:] + KINDS[:r % 3]
+            for kind in order:
+                times[kind].append(boot_once(qr, arch, kind, cmds[kind],
+                                             timeout)[0])
+        rows.append((arch, via, {k: statistics.median(v) * 1000
+                                 for k, v in times.items()}))
+    print()
+    print("Firmware boot paths, wall ms, medians of %d rounds: the same "
+          "firmware and loader with the bare kernel, Rumpk's demo, one "
+          "signed payload" % rounds)
+    print("| arch | path | bare | demo | hello | demo - bare | "
+          "demo / bare |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for arch, via, ms in rows:
+        b, d, h = ms["bare"], ms["demo"], ms["hello"]
+        print("| %s | %s | %.0f | %.0f | %.0f | %.0f | %.2f |" %
+              (arch, via, b, d, h, d - b, d / b))
+
+
 def kernel_files(arch, build_dir):
     """(boot file, ELF for llvm-size, hello payload) of a cross build."""
     elf = os.path.join(build_dir, "native", "rumpk-%s.elf" % arch)
@@ -101,8 +176,9 @@ class RunnerArgs(argparse.Namespace):
         return None
 
 
-def qemu_command(qr, arch, kernel, payloads, tmpdir):
-    ns = RunnerArgs(arch=arch, kernel=kernel, qemu_arg=[])
+def qemu_command(qr, arch, kernel, payloads, tmpdir, via=None):
+    ns = RunnerArgs(arch=arch, kernel=kernel, qemu_arg=[], append=[],
+                    via=via, efi_kernel_as="signed")
     return qr.build_command(ns, payloads, tmpdir)
 
 
@@ -159,6 +235,9 @@ def main(argv=None):
                     help="only this arch (repeatable; default all three)")
     ap.add_argument("--timeout", type=float, default=30.0,
                     help="seconds before one boot counts as hung")
+    ap.add_argument("--firmware-rounds", type=int, default=3,
+                    help="rounds of the firmware paths (GRUB, UEFI; "
+                    "default 3, 0 skips them)")
     for a in ARCHES:
         names = sorted({"--build-dir-" + a, "--build-dir-" +
                         a.replace("_", "-")})
@@ -257,6 +336,18 @@ def main(argv=None):
         print("| %s | %s | %s | %s | %s |" % (
             a, "{:,}".format(t), "{:,}".format(d), "{:,}".format(bss),
             "{:,}".format(sizes[a]["bare"][0])))
+    if args.firmware_rounds > 0:
+        with tempfile.TemporaryDirectory(prefix="rumpk-bootbench-") as tmp:
+            try:
+                for a in arches:
+                    build_bare(a, tmp)
+                firmware_paths(qr, arches, kernels, tmp,
+                               args.firmware_rounds, max(args.timeout, 60))
+            except (RuntimeError, FileNotFoundError, OSError,
+                    subprocess.CalledProcessError) as e:
+                print("qemu_boot: FAIL: firmware paths: %s" % e,
+                      file=sys.stderr)
+                return 1
     print()
     print("QEMU command lines (scripts/qemu_run.py build_command):")
     for a in arches:

@@ -52,6 +52,7 @@ import threading
 import time
 
 EXIT_RESET = 103
+EXIT_BOOT_REFUSED = 104
 EXIT_TIMEOUT = 124
 EXIT_LINE = re.compile(r"\[EXIT\] status (-?\d+)")
 
@@ -64,6 +65,33 @@ UBOOT_IMAGE_ADDR = 0x84000000
 UBOOT_INITRD_ADDR = 0x88000000
 UBOOT_AUTOBOOT = b"Hit any key to stop autoboot"
 UBOOT_PROMPT = b"=> "
+
+# UEFI firmware from Debian's ovmf and qemu-efi-aarch64 packages: the code
+# (read-only) and a template of the variable store, copied for each boot.
+# The Secure Boot set: OVMF's SMM build (q35 only) and the variable
+# stores with Debian's "snakeoil" test key enrolled in PK, KEK and db; its
+# private key (passphrase "snakeoil", Debian's README.Debian) signs our
+# EFI kernel for the tests.
+EFI_FIRMWARE = {
+    ("x86_64", False): ("/usr/share/OVMF/OVMF_CODE_4M.fd",
+                        "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+    ("x86_64", True): ("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+                       "/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd"),
+    ("aarch64", False): ("/usr/share/AAVMF/AAVMF_CODE.fd",
+                         "/usr/share/AAVMF/AAVMF_VARS.fd"),
+    ("aarch64", True): ("/usr/share/AAVMF/AAVMF_CODE.fd",
+                        "/usr/share/AAVMF/AAVMF_VARS.snakeoil.fd"),
+}
+SNAKEOIL_KEY = "/usr/share/ovmf/PkKek-1-snakeoil.key"
+SNAKEOIL_CERT = "/usr/share/ovmf/PkKek-1-snakeoil.pem"
+EFI_BOOT_FILE = {"x86_64": "BOOTX64.EFI", "aarch64": "BOOTAA64.EFI"}
+# The firmware's boot manager (EDK2 BdsDxe) when it will not start a file:
+# Secure Boot refused it (Access Denied / Security Violation), or nothing
+# bootable is left.  Our loader's own refusal ends in "; not booting".
+EFI_REFUSED = re.compile(
+    rb"BdsDxe: failed to (?:load|start) Boot[0-9A-F]{4} \"UEFI[^\n]*?: "
+    rb"(?:Access Denied|Security Violation)|\[EFI\] [^\n]*; not booting")
+EFI_NOTHING_LEFT = b"BdsDxe: No bootable option or device was found"
 
 COMMON = ["-nodefaults", "-display", "none", "-serial", "stdio",
           "-monitor", "none", "-no-reboot", "-m", "256M"]
@@ -87,14 +115,20 @@ def build_command(args, payloads, tmpdir):
     arch = args.arch
     qemu = args.qemu or "qemu-system-" + arch
     cmd = [qemu]
-    if arch == "x86_64" and args.via == "grub":
-        # GRUB from a CD image under SeaBIOS: multiboot2 for the kernel,
-        # module2 for each payload (docs/boot.md).
-        cmd += ["-M", args.machine or "pc", "-cdrom",
+    if arch == "x86_64" and args.via in ("grub", "grub-uefi"):
+        # GRUB from a CD image (grub-mkrescue makes it bootable by BIOS
+        # and by UEFI): multiboot2 for the kernel, module2 for each
+        # payload (docs/boot.md); under SeaBIOS on pc, or OVMF on q35.
+        uefi = args.via == "grub-uefi"
+        cmd += ["-M", args.machine or ("q35" if uefi else "pc"), "-cdrom",
                 grub_iso(args, payloads, tmpdir),
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if uefi:
+            cmd += efi_firmware(args, tmpdir)
         if args.cpu:
             cmd += ["-cpu", args.cpu]
+    elif args.via == "uefi":
+        cmd += efi_command(args, payloads, tmpdir)
     elif arch == "x86_64":
         machine = args.machine or "microvm"
         cmd += ["-M", machine]
@@ -149,7 +183,7 @@ def build_command(args, payloads, tmpdir):
                     shutil.copyfileobj(f, out)
         cmd += ["-device", "loader,file=%s,addr=0x%x,force-raw=on" % (
             blob, args.initrd_addr)]
-    elif payloads and arch in ("aarch64", "riscv64"):
+    elif payloads and arch in ("aarch64", "riscv64") and args.via != "uefi":
         blob = os.path.join(tmpdir, "initrd.bin")
         with open(blob, "wb") as out:
             for p in payloads:
@@ -167,7 +201,7 @@ def build_command(args, payloads, tmpdir):
         if args.store_iops:
             drive += ",throttling.iops-write=%d" % args.store_iops
         cmd += ["-drive", drive, "-device", "virtio-blk-device,drive=rkstore"]
-    if args.append and not args.via:  # GRUB's config carries it
+    if args.append and not args.via:  # GRUB's config, the ESP carry it
         cmd += ["-append", " ".join(args.append)]
     cmd += COMMON
     if args.smp:
@@ -203,6 +237,140 @@ def grub_iso(args, payloads, tmpdir):
         raise Usage("grub-mkrescue failed (apt-get install grub-pc-bin "
                     "xorriso mtools):\n" + r.stdout)
     return iso
+
+
+def efi_firmware(args, tmpdir):
+    """The pflash drives of the UEFI firmware: its code read-only, a
+    private copy of the variable store (the firmware writes to it)."""
+    code, vars_ = EFI_FIRMWARE[(args.arch, bool(args.secure_boot))]
+    vars_ = args.efi_vars or vars_
+    for f, pkg in ((code, "ovmf" if args.arch == "x86_64" else
+                    "qemu-efi-aarch64"), (vars_, "")):
+        if not os.path.isfile(f):
+            raise Usage("no UEFI firmware file %s (apt-get install %s)" %
+                        (f, pkg or "the package that has it"))
+    copy = os.path.join(tmpdir, "efivars.fd")
+    shutil.copyfile(vars_, copy)
+    return ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +
+            code, "-drive", "if=pflash,format=raw,unit=1,file=" + copy]
+
+
+def efi_sign(args, tmpdir):
+    """The EFI kernel as the firmware will see it: as built, or (with
+    --secure-boot) signed with sbsign (Debian's sbsigntool) by the db key,
+    or for the refusal tests unsigned or signed then one byte changed."""
+    if not args.secure_boot or args.efi_kernel_as == "unsigned":
+        return args.kernel
+    key = os.path.join(tmpdir, "db.key")
+    r = subprocess.run(["openssl", "pkey", "-in", args.sb_key, "-passin",
+                        "pass:snakeoil", "-out", key],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if r.returncode != 0:
+        raise Usage("--sb-key %s: openssl cannot read it:\n%s" %
+                    (args.sb_key, r.stdout))
+    signed = os.path.join(tmpdir, "signed.efi")
+    r = subprocess.run(["sbsign", "--key", key, "--cert", args.sb_cert,
+                        "--output", signed, args.kernel],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if r.returncode != 0:
+        raise Usage("sbsign failed (apt-get install sbsigntool):\n" +
+                    r.stdout)
+    if args.efi_kernel_as == "modified":
+        # One bit of the kernel's code, inside the signed range: the
+        # Authenticode hash no longer matches (UEFI 2.10 32.2.2).
+        with open(signed, "r+b") as f:
+            f.seek(0x1000)
+            b = f.read(1)
+            f.seek(0x1000)
+            f.write(bytes([b[0] ^ 1]))
+    return signed
+
+
+def efi_esp(args, payloads, tmpdir):
+    """The EFI system partition, a FAT image made with mtools: the kernel
+    as the removable-media boot file (EFI/BOOT/BOOT<ARCH>.EFI), the
+    payloads in /rumpk (the loader takes them in name order, so with
+    several each gets a 2-digit prefix keeping the given order) and the
+    command line in /rumpk/cmdline."""
+    img = os.path.join(tmpdir, "esp.img")
+    size = 16 << 20
+    size += 2 * sum(os.path.getsize(p) for p in payloads)
+    with open(img, "wb") as f:
+        f.truncate((size + (1 << 20) - 1) & ~((1 << 20) - 1))
+    cmdline = os.path.join(tmpdir, "cmdline")
+    with open(cmdline, "w") as f:
+        f.write(" ".join(args.append) + "\n")
+    copies = [(efi_sign(args, tmpdir), "::/EFI/BOOT/" +
+               EFI_BOOT_FILE[args.arch]), (cmdline, "::/rumpk/cmdline")]
+    for i, p in enumerate(payloads):
+        name = os.path.basename(p)
+        if not re.fullmatch(r"[A-Za-z0-9._+-]{1,40}", name):
+            raise Usage("--via uefi: payload file name %r: 1 to 40 "
+                        "letters, digits and . _ + -" % name)
+        if len(payloads) > 1:
+            name = "%02d-%s" % (i, name)
+        copies.append((p, "::/rumpk/" + name))
+    steps = [["mformat", "-i", img, "::"],
+             ["mmd", "-i", img, "::/EFI", "::/EFI/BOOT", "::/rumpk"]]
+    steps += [["mcopy", "-i", img, src, dst] for src, dst in copies]
+    for step in steps:
+        r = subprocess.run(step, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise Usage("%s failed (apt-get install mtools):\n%s" %
+                        (" ".join(step), r.stdout))
+    return img
+
+
+def efi_command(args, payloads, tmpdir):
+    """--via uefi: the firmware, the ESP on a disk it boots from (AHCI on
+    q35, virtio-pci on virt: never virtio-mmio, where the kernel looks for
+    its store), the exit device."""
+    esp = efi_esp(args, payloads, tmpdir)
+    if args.arch == "x86_64":
+        machine = args.machine or "q35"
+        if args.secure_boot:
+            # OVMF's Secure Boot build keeps its variables in SMM.
+            machine += ",smm=on"
+        cmd = ["-M", machine]
+        if args.secure_boot:
+            cmd += ["-global", "driver=cfi.pflash01,property=secure,"
+                    "value=on"]
+        cmd += ["-drive", "file=%s,format=raw,if=ide" % esp,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        if args.cpu:
+            cmd += ["-cpu", args.cpu]
+    else:
+        # acpi=off: EDK2 then hands the OS QEMU's device tree.
+        cmd = ["-M", args.machine or "virt,acpi=off", "-cpu",
+               args.cpu or "cortex-a72", "-semihosting",
+               "-drive", "if=none,id=esp,format=raw,file=" + esp,
+               "-device", "virtio-blk-pci,drive=esp"]
+    return cmd + efi_firmware(args, tmpdir)
+
+
+class EfiDriver:
+    """Watches the UEFI boot: when the firmware refuses our kernel (Secure
+    Boot) or our loader refuses to boot, there is no kernel to wait for;
+    stop at once with the line that says so."""
+
+    def __init__(self):
+        self.seen = b""
+        self.refused = None
+
+    def feed(self, data):
+        self.seen += data
+        m = EFI_REFUSED.search(self.seen)
+        if m and self.refused is None:
+            self.refused = m.group(0).decode("utf-8", "replace")
+        if self.refused and (EFI_NOTHING_LEFT in self.seen or
+                             b"; not booting" in self.seen):
+            return b"", True
+        if len(self.seen) > 65536:
+            self.seen = self.seen[-4096:]
+        return b"", False
 
 
 def image_list(payloads):
@@ -566,10 +734,33 @@ OPTIONS = [
                           help="--gdb: the gdbstub's port (%(default)s)")),
     (["--gdb-script"], dict(default=None, metavar="FILE",
                             help="--gdb: write the gdb script to FILE")),
-    (["--via"], dict(choices=["grub"], default=None,
-                     help="x86_64: boot through GRUB (Multiboot2, a "
-                     "grub-mkrescue CD under SeaBIOS) instead of QEMU's "
-                     "-kernel")),
+    (["--via"], dict(choices=["grub", "grub-uefi", "uefi"], default=None,
+                     help="boot through a firmware instead of QEMU's "
+                     "-kernel: grub (x86_64: Multiboot2 from a "
+                     "grub-mkrescue CD under SeaBIOS), grub-uefi (the same "
+                     "CD under OVMF), uefi (x86_64, aarch64: --kernel is "
+                     "rumpk-ARCH.efi, from an EFI system partition under "
+                     "OVMF / AAVMF; docs/boot.md)")),
+    (["--secure-boot"], dict(action="store_true",
+                             help="--via uefi: the firmware enforces "
+                             "Secure Boot (Debian's test keys enrolled) "
+                             "and the kernel is signed with sbsign")),
+    (["--sb-key"], dict(default=SNAKEOIL_KEY, metavar="KEY",
+                        help="--secure-boot: the db key that signs the "
+                        "kernel (default %(default)s)")),
+    (["--sb-cert"], dict(default=SNAKEOIL_CERT, metavar="CERT",
+                         help="--secure-boot: its certificate (default "
+                         "%(default)s)")),
+    (["--efi-vars"], dict(default=None, metavar="FILE",
+                          help="--via uefi / grub-uefi: the UEFI variable "
+                          "store to start from (a copy is used), e.g. one "
+                          "with your own keys enrolled")),
+    (["--efi-kernel-as"], dict(choices=["signed", "unsigned", "modified"],
+                               default="signed",
+                               help="--secure-boot: hand the firmware the "
+                               "kernel signed (default), unsigned, or "
+                               "signed and then one byte changed (the "
+                               "refusal tests)")),
     (["--print-command"], dict(action="store_true",
                                help="print the QEMU command line on "
                                "stderr")),
@@ -667,10 +858,23 @@ def add_payload_list(args):
     command line (multiboot passes each module with its name)."""
     if args.append and args.via_uboot:
         raise Usage("with --via-uboot the command line is --bootargs")
-    if args.via and args.arch != "x86_64":
+    if args.via in ("grub", "grub-uefi") and args.arch != "x86_64":
         raise Usage("--via %s boots x86_64 only" % args.via)
+    if args.via == "uefi" and args.arch == "riscv64":
+        raise Usage("--via uefi boots x86_64 and aarch64")
+    if args.via == "uefi" and not args.kernel.endswith(".efi"):
+        raise Usage("--via uefi: --kernel is the EFI kernel "
+                    "(native/efi/rumpk-%s.efi), not %s" %
+                    (args.arch, args.kernel))
+    if args.secure_boot and args.via != "uefi":
+        raise Usage("--secure-boot is for --via uefi")
+    if args.efi_kernel_as != "signed" and not args.secure_boot:
+        raise Usage("--efi-kernel-as is for --secure-boot")
+    if args.store and args.via == "uefi" and args.arch == "x86_64":
+        raise Usage("--store: x86_64 has the store on microvm only, and "
+                    "UEFI boots q35")
     if args.payloads and args.arch in ("aarch64", "riscv64") and \
-            not args.via_uboot:
+            not args.via_uboot and args.via != "uefi":
         args.append.append(image_list(args.payloads))
     why = ignored_payloads(args)
     if why:
@@ -682,10 +886,14 @@ def kernel_status(args, rc, text, driver):
     [EXIT] lines and the U-Boot driver's state."""
     exit_lines = [m for m in (EXIT_LINE.search(l) for l in text.split("\n"))
                   if m]
+    if isinstance(driver, EfiDriver) and driver.refused:
+        return EXIT_BOOT_REFUSED, "refused before the kernel ran: " + \
+            driver.refused
     if driver is not None and driver.refused:
         return EXIT_RESET, ("U-Boot's booti returned to the prompt: image "
                             "not booted")
-    if driver is not None and driver.state != "booting" and rc is None:
+    if isinstance(driver, UBootDriver) and driver.state != "booting" and \
+            rc is None:
         return EXIT_TIMEOUT, "timeout after %gs waiting for U-Boot (%s)" % (
             args.timeout, driver.state)
     if rc is None:
@@ -803,6 +1011,8 @@ def main(argv=None):
         check_files(args)
         if args.via_uboot:
             driver = uboot_driver(args)
+        if args.via in ("uefi", "grub-uefi"):
+            driver = EfiDriver()
         if args.load_addr is not None:
             check_load_addr(args)
         if args.serial_in is not None:

@@ -12,6 +12,8 @@ RK_PACKAGES=(
 	qemu-system-data opensbi u-boot-qemu cppcheck valgrind clang-format git
 	gdb gdb-multiarch # the debugger tests (docs/payloads.md)
 	grub-pc-bin xorriso mtools # x86_64 through GRUB (docs/boot.md)
+	# UEFI firmware, GRUB's EFI build and Secure Boot signing (docs/boot.md)
+	ovmf qemu-efi-aarch64 grub-efi-amd64-bin sbsigntool openssl
 	libclang-rt-dev # clang's libFuzzer, ASan/UBSan/TSan runtimes
 )
 

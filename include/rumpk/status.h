@@ -13,6 +13,7 @@ enum rk_status {
 	RK_EXIT_PANIC = 101,  /* kernel panic or failed assertion */
 	RK_EXIT_STACK = 102,  /* fiber stack overflow */
 	RK_EXIT_RESET = 103,  /* unexpected reset (reported by run scripts) */
+	RK_EXIT_BOOT = 104,   /* the boot chain refused the kernel (scripts) */
 	RK_EXIT_TIMEOUT = 124 /* watchdog or run-script timeout */
 };
 

@@ -1,7 +1,9 @@
 /*
  * boot.S - aarch64 entry.  QEMU virt enters at EL1 (EL2 with
  * virtualization=on: drop to EL1), MMU off, x0 = 0 for an ELF kernel
- * (the DTB is then at the start of RAM) or the DTB address.
+ * (the DTB is then at the start of RAM) or the DTB address, x1 = 0 (the
+ * boot protocol's reserved register) or, from our EFI loader, its
+ * handoff (native/common/efi_handoff.h).
  *
  * The first 64 bytes are a Linux arm64 Image header, so the same bytes
  * boot as an ELF (entry _start: the header's first word branches over
@@ -11,7 +13,7 @@
  * the link address 0x40200000 on QEMU virt.  Installs
  * VBAR_EL1 first so a fault anywhere in boot exits non-zero, enables
  * FP/SIMD for payloads, sets up the boot stack, clears .bss and calls
- * a64_main(dtb).
+ * a64_main(dtb, handoff).
  */
 	.section .text.boot, "ax"
 	.globl	_start
@@ -27,6 +29,7 @@ _start:
 	.long	0				/* res5 */
 a64_entry:
 	mov	x19, x0				/* DTB (or 0) */
+	mov	x20, x1				/* EFI handoff (or 0) */
 	mrs	x1, CurrentEL
 	lsr	x1, x1, #2
 	cmp	x1, #2
@@ -63,6 +66,7 @@ a64_entry:
 	stp	xzr, xzr, [x1], #16
 	b	2b
 3:	mov	x0, x19
+	mov	x1, x20
 	bl	a64_main
 4:	wfi
 	b	4b

@@ -2,7 +2,8 @@
  * boot.c - aarch64 boot in C (after boot.S: EL2 -> EL1, stack, bss): the
  * timer's rate, the device tree (x0, or the start of RAM for an ELF kernel
  * on QEMU) and the console it names, memory and the initrd
- * (native/common/dtboot.c), the MMU, the GIC, what EL0 may not do
+ * (native/common/dtboot.c; from the EFI loader's handoff in x1 when it
+ * started us), the MMU, the GIC, what EL0 may not do
  * (user.c), then rk_kmain and hal_exit.
  */
 #include <rumpk/hal.h>
@@ -15,8 +16,8 @@
 
 #define QEMU_DTB 0x40000000ull
 
-void a64_main(uint64_t dtb_arg);
-void a64_main(uint64_t dtb_arg)
+void a64_main(uint64_t dtb_arg, uint64_t handoff);
+void a64_main(uint64_t dtb_arg, uint64_t handoff)
 {
 	static struct rk_boot boot;
 	static struct rk_dtboot dt;
@@ -36,7 +37,8 @@ void a64_main(uint64_t dtb_arg)
 		hal_exit(RK_EXIT_PANIC);
 	}
 	if (rk_dtboot_memory(&dt, (uintptr_t)__kernel_start,
-	                     (uintptr_t)__kernel_end) != 0)
+	                     (uintptr_t)__kernel_end) != 0 ||
+	    (handoff && rk_dtboot_handoff(&dt, handoff) != 0))
 		hal_exit(RK_EXIT_PANIC); /* said why */
 	if (a64_mmu_init(dt.ram, dt.nram) < 0) {
 		rk_puts("[BOOT] out of memory for page tables");
@@ -45,7 +47,7 @@ void a64_main(uint64_t dtb_arg)
 	a64_irq_init(&dt.fdt);
 	a64_user_init();
 
-	boot.platform = "qemu-virt";
+	boot.platform = dt.efi ? "qemu-virt-uefi" : "qemu-virt";
 	rk_dtboot_facts(&dt, &boot);
 	hal_exit(rk_kmain(&boot));
 }

@@ -13,6 +13,7 @@
 #include <rumpk/klib.h>
 
 #include "dtboot.h"
+#include "efi_handoff.h"
 #include "virtio_blk.h"
 
 int rk_dtboot_init(struct rk_dtboot *b, uint64_t dtb, size_t max_len)
@@ -89,7 +90,8 @@ static void find_store(const struct rk_fdt *t)
 void rk_dtboot_facts(const struct rk_dtboot *b, struct rk_boot *boot)
 {
 	find_store(&b->fdt);
-	boot->cmdline = rk_fdt_bootargs(&b->fdt); /* in the reserved tree */
+	/* In the reserved tree, or in the reserved handoff. */
+	boot->cmdline = b->cmdline ? b->cmdline : rk_fdt_bootargs(&b->fdt);
 	if (b->has_initrd) {
 		/* An empty initrd still means "run these payloads": none. */
 		boot->has_payloads = true;
@@ -98,9 +100,71 @@ void rk_dtboot_facts(const struct rk_dtboot *b, struct rk_boot *boot)
 	}
 }
 
+/* [s, e) inside one /memory range, s <= e, written so nothing
+ * overflows. */
+static bool in_ram(const struct rk_fdt *t, uint64_t s, uint64_t e)
+{
+	uint64_t b, n;
+	for (unsigned i = 0; s <= e && rk_fdt_memory(t, i, &b, &n) == 0; i++)
+		if (s >= b && s - b <= n && e - s <= n - (s - b))
+			return true;
+	return false;
+}
+
+int rk_dtboot_handoff(struct rk_dtboot *b, uint64_t addr)
+{
+	const struct rk_handoff *h = (const void *)(uintptr_t)addr;
+
+	if (addr > UINT64_MAX - sizeof(*h) ||
+	    !in_ram(&b->fdt, addr, addr + sizeof(*h))) {
+		rk_printf("[BOOT] EFI handoff at 0x%llx is not in RAM\n",
+		          (unsigned long long)addr);
+		return -1;
+	}
+	if (h->magic != RK_HANDOFF_MAGIC || h->version != RK_HANDOFF_VERSION ||
+	    h->size != sizeof(*h)) {
+		rk_printf("[BOOT] EFI handoff at 0x%llx: magic 0x%llx version "
+		          "%u size %u, expected 0x%llx, %u, %u (a loader from "
+		          "another build?)\n",
+		          (unsigned long long)addr,
+		          (unsigned long long)h->magic, h->version, h->size,
+		          (unsigned long long)RK_HANDOFF_MAGIC,
+		          RK_HANDOFF_VERSION, (unsigned)sizeof(*h));
+		return -1;
+	}
+	if (h->nreserved > RK_HANDOFF_MAX_RESERVED ||
+	    rk_strnlen(h->cmdline, sizeof(h->cmdline)) == sizeof(h->cmdline)) {
+		rk_printf("[BOOT] EFI handoff: %u reserved ranges (at most "
+		          "%u) or an unterminated command line\n",
+		          h->nreserved, RK_HANDOFF_MAX_RESERVED);
+		return -1;
+	}
+	if (h->initrd_len &&
+	    (h->initrd > UINT64_MAX - h->initrd_len ||
+	     !in_ram(&b->fdt, h->initrd, h->initrd + h->initrd_len))) {
+		rk_printf("[BOOT] EFI handoff: payloads at 0x%llx, %llu bytes, "
+		          "not in RAM\n",
+		          (unsigned long long)h->initrd,
+		          (unsigned long long)h->initrd_len);
+		return -1;
+	}
+	rk_pmm_reserve(addr, sizeof(*h));
+	for (uint32_t i = 0; i < h->nreserved; i++)
+		rk_pmm_reserve(h->reserved[i].base, h->reserved[i].len);
+	/* No payload files: the demo, as with no initrd. */
+	b->has_initrd = h->initrd_len != 0;
+	b->initrd_start = h->initrd;
+	b->initrd_end = h->initrd + h->initrd_len;
+	if (b->has_initrd)
+		rk_pmm_reserve(h->initrd, h->initrd_len);
+	b->cmdline = h->cmdline;
+	b->efi = true;
+	return 0;
+}
+
 int rk_dtboot_initrd(const struct rk_fdt *t, uint64_t *start, uint64_t *end)
 {
-	uint64_t s, e, b, n;
+	uint64_t s, e;
 	int r = rk_fdt_initrd(t, &s, &e);
 
 	if (r == RK_FDT_ERR_NOTFOUND)
@@ -111,13 +175,10 @@ int rk_dtboot_initrd(const struct rk_fdt *t, uint64_t *start, uint64_t *end)
 		          rk_fdt_strerror(r));
 		return -1;
 	}
-	for (unsigned i = 0; rk_fdt_memory(t, i, &b, &n) == 0; i++) {
-		/* [s, e) inside [b, b + n), written so nothing overflows. */
-		if (s >= b && s - b <= n && e - s <= n - (s - b)) {
-			*start = s;
-			*end = e;
-			return 0;
-		}
+	if (in_ram(t, s, e)) {
+		*start = s;
+		*end = e;
+		return 0;
 	}
 	rk_printf("[BOOT] initrd 0x%llx-0x%llx is not in RAM (no /memory "
 	          "range of the device tree holds it)\n",

@@ -23,6 +23,10 @@ struct rk_dtboot {
 	/* The initrd /chosen names, inside RAM (rk_dtboot_initrd). */
 	bool has_initrd;
 	uint64_t initrd_start, initrd_end;
+	/* From the EFI loader's handoff, when there is one (else NULL:
+	 * /chosen bootargs). */
+	const char *cmdline;
+	bool efi;
 };
 
 /* Step 1: validates the tree at dtb (at most max_len bytes), so that the
@@ -37,6 +41,12 @@ int rk_dtboot_init(struct rk_dtboot *b, uint64_t dtb, size_t max_len);
  * saying why on the console (no memory, an initrd outside RAM). */
 int rk_dtboot_memory(struct rk_dtboot *b, uint64_t kernel_start,
                      uint64_t kernel_end);
+
+/* Step 2b, after step 2 on a kernel entered by the EFI loader
+ * (native/efi): the handoff at addr (x1) replaces /chosen: its payload
+ * blob and command line, checked and reserved, and the memory the
+ * firmware keeps, reserved.  0, or -1 after saying why. */
+int rk_dtboot_handoff(struct rk_dtboot *b, uint64_t addr);
 
 /* Step 3: the facts the core needs: the command line (/chosen bootargs)
  * and the initrd, which means "run these payloads" even when empty. */

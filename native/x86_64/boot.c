@@ -157,9 +157,13 @@ static void find_store(void)
  * information is a u32 total size, a u32 zero, then tags, 8-byte aligned,
  * each a u32 type and u32 size: 1 the command line, 3 a module (start,
  * end, string), 6 the memory map (entry size and version, then entries
- * of base, length, type, zero), 0 the end.  Each tag is checked to lie
- * inside the total size before it is read. */
+ * of base, length, type, zero), 12 the EFI system table, 0 the end.  Each tag
+ * is checked to lie inside the total size before it is read. */
 #define MB2_BOOT_MAGIC 0x36D76289u
+
+/* Whether the Multiboot2 loader ran on UEFI firmware (tag 12: GRUB's
+ * EFI build and native/efi pass the system table). */
+static bool efi;
 
 static size_t mb2_boot(uint32_t info, const char **args)
 {
@@ -198,6 +202,8 @@ static size_t mb2_boot(uint32_t info, const char **args)
 				           *(const uint32_t *)(t + 8),
 				           *(const uint32_t *)(t + 12),
 				           (const char *)(t + 16));
+			} else if (pass == 1 && type == 12 && size >= 16) {
+				efi = true; /* an EFI system table: UEFI */
 			} else if (pass == 1 && type == 1 && size > 8 &&
 			           t[size - 1] == '\0') {
 				if (rk_strlcpy(cmdline, (const char *)(t + 8),
@@ -219,6 +225,30 @@ static size_t mb2_boot(uint32_t info, const char **args)
 		}
 	}
 	return n;
+}
+
+/* GRUB's EFI build may put a module at physical address 0, which is
+ * RAM on a UEFI PC; the kernel unmaps page 0 so that NULL faults.  Such
+ * a module is copied to pages of its own, once every module is reserved
+ * (so the copy lands on none of them), while the boot map still maps
+ * page 0. */
+static void move_modules_off_page0(size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uintptr_t a = (uintptr_t)images[i].data;
+		if (a >= 4096 || images[i].len == 0)
+			continue;
+		size_t pages = (images[i].len + 4095) / 4096;
+		void *copy = rk_pmm_alloc_pages(pages);
+		if (!copy) {
+			rk_printf("[BOOT] no memory to move module '%s' off "
+			          "page 0\n",
+			          images[i].name);
+			hal_exit(RK_EXIT_PANIC);
+		}
+		rk_memcpy(copy, (const void *)a, images[i].len);
+		images[i].data = copy;
+	}
 }
 
 void x86_main(uint32_t magic, uint32_t info);
@@ -245,6 +275,7 @@ void x86_main(uint32_t magic, uint32_t info)
 		rk_puts("[BOOT] no usable memory in the multiboot memory map");
 		hal_exit(RK_EXIT_PANIC);
 	}
+	move_modules_off_page0(nimages);
 	x86_mmu_init();
 	/* W^X rests on NX: without it every readable page is executable,
 	 * and a payload could run bytes it wrote to its stack.  Refuse to
@@ -261,8 +292,9 @@ void x86_main(uint32_t magic, uint32_t info)
 	find_store();
 
 	struct rk_boot boot = {
-	    .platform =
-	        magic == MB2_BOOT_MAGIC ? "pc-multiboot2" : "pc-multiboot",
+	    .platform = magic != MB2_BOOT_MAGIC ? "pc-multiboot"
+	                : efi                   ? "pc-uefi"
+	                                        : "pc-multiboot2",
 	    .has_payloads = nimages > 0,
 	    .images = images,
 	    .nimages = nimages,

@@ -52,7 +52,8 @@ _rumpk_run_sh() {
 		esac ;;
 	*) if [[ $cur == -* && ${COMP_WORDS[1]} == qemu ]]; then
 		mapfile -t COMPREPLY < <(compgen -W "--key-pub --accept-v1 --store \
---serial-in --append --trace --via-uboot --timeout -Dnpl_v1=accept \
+--serial-in --append --trace --via-uboot --via --secure-boot --gdb --timeout \
+-Dnpl_v1=accept \
 -Dmin_security_counter= -Dkeyring_threshold=" -- "$cur")
 	else
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
