@@ -293,17 +293,38 @@ def efi_esp(args, payloads, tmpdir):
     as the removable-media boot file (EFI/BOOT/BOOT<ARCH>.EFI), the
     payloads in /rumpk (the loader takes them in name order, so with
     several each gets a 2-digit prefix keeping the given order) and the
-    command line in /rumpk/cmdline."""
+    command line in /rumpk/cmdline; or with --efi-shell the kernel in
+    /EFI/rumpk and a startup.nsh that starts it with the words."""
     img = os.path.join(tmpdir, "esp.img")
     size = 16 << 20
     size += 2 * sum(os.path.getsize(p) for p in payloads)
     with open(img, "wb") as f:
         f.truncate((size + (1 << 20) - 1) & ~((1 << 20) - 1))
-    cmdline = os.path.join(tmpdir, "cmdline")
-    with open(cmdline, "w") as f:
-        f.write(" ".join(args.append) + "\n")
-    copies = [(efi_sign(args, tmpdir), "::/EFI/BOOT/" +
-               EFI_BOOT_FILE[args.arch]), (cmdline, "::/rumpk/cmdline")]
+    kernel = efi_sign(args, tmpdir)
+    words = " ".join(args.append)
+    pdir = "::/rumpk"
+    if args.efi_shell:
+        # No boot file: the firmware falls back to its UEFI shell, which
+        # runs startup.nsh: the kernel with the words as load options.
+        m = re.search(r"(?:^| )dir=(\S+)", words)
+        if m:
+            if not re.fullmatch(r"[\\/][A-Za-z0-9._-]+", m.group(1)):
+                raise Usage("--efi-shell: dir=%s: one folder, e.g. "
+                            "dir=\\pl" % m.group(1))
+            pdir = "::/" + m.group(1)[1:]
+        nsh = os.path.join(tmpdir, "startup.nsh")
+        name = "rumpk-%s.efi" % args.arch
+        with open(nsh, "w") as f:
+            f.write("fs0:\\EFI\\rumpk\\%s %s\r\n" % (name, words))
+        copies = [(kernel, "::/EFI/rumpk/" + name), (nsh, "::/startup.nsh")]
+        folders = ["::/EFI", "::/EFI/rumpk", pdir]
+    else:
+        cmdline = os.path.join(tmpdir, "cmdline")
+        with open(cmdline, "w") as f:
+            f.write(words + "\n")
+        copies = [(kernel, "::/EFI/BOOT/" + EFI_BOOT_FILE[args.arch]),
+                  (cmdline, pdir + "/cmdline")]
+        folders = ["::/EFI", "::/EFI/BOOT", pdir]
     for i, p in enumerate(payloads):
         name = os.path.basename(p)
         if not re.fullmatch(r"[A-Za-z0-9._+-]{1,40}", name):
@@ -311,9 +332,8 @@ def efi_esp(args, payloads, tmpdir):
                         "letters, digits and . _ + -" % name)
         if len(payloads) > 1:
             name = "%02d-%s" % (i, name)
-        copies.append((p, "::/rumpk/" + name))
-    steps = [["mformat", "-i", img, "::"],
-             ["mmd", "-i", img, "::/EFI", "::/EFI/BOOT", "::/rumpk"]]
+        copies.append((p, pdir + "/" + name))
+    steps = [["mformat", "-i", img, "::"], ["mmd", "-i", img] + folders]
     steps += [["mcopy", "-i", img, src, dst] for src, dst in copies]
     for step in steps:
         r = subprocess.run(step, stdout=subprocess.PIPE,
@@ -755,6 +775,11 @@ OPTIONS = [
                           help="--via uefi / grub-uefi: the UEFI variable "
                           "store to start from (a copy is used), e.g. one "
                           "with your own keys enrolled")),
+    (["--efi-shell"], dict(action="store_true",
+                           help="--via uefi: start the kernel from the "
+                           "firmware's UEFI shell (startup.nsh) with the "
+                           "--append words as its load options; a dir=\\X "
+                           "among them puts the payloads in that folder")),
     (["--efi-kernel-as"], dict(choices=["signed", "unsigned", "modified"],
                                default="signed",
                                help="--secure-boot: hand the firmware the "
@@ -868,6 +893,9 @@ def add_payload_list(args):
                     (args.arch, args.kernel))
     if args.secure_boot and args.via != "uefi":
         raise Usage("--secure-boot is for --via uefi")
+    if args.efi_shell and (args.via != "uefi" or args.secure_boot):
+        raise Usage("--efi-shell is for --via uefi without --secure-boot "
+                    "(the firmware's shell is not signed by the test keys)")
     if args.efi_kernel_as != "signed" and not args.secure_boot:
         raise Usage("--efi-kernel-as is for --secure-boot")
     if args.store and args.via == "uefi" and args.arch == "x86_64":
@@ -964,8 +992,13 @@ def gdb_script(args, path):
     keeps P.elf next to P.npl), at the address its body runs at."""
     kernel = args.kernel
     if not kernel.endswith(".elf"):
+        # The Image, or the EFI kernel (native/efi/, the ELF one up):
+        # the ELF with the symbols, at the addresses it runs at.
         elf = os.path.splitext(kernel)[0] + ".elf"
-        kernel = elf if os.path.exists(elf) else kernel
+        up = os.path.join(os.path.dirname(os.path.dirname(
+            os.path.abspath(kernel))), os.path.basename(elf))
+        kernel = elf if os.path.exists(elf) else \
+            up if os.path.exists(up) else kernel
     lines = ["set pagination off", "set confirm off",
              "file %s" % os.path.abspath(kernel),
              "target remote localhost:%d" % args.gdb_port]
