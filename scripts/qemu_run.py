@@ -317,7 +317,9 @@ def efi_esp(args, payloads, tmpdir):
         with open(nsh, "w") as f:
             f.write("fs0:\\EFI\\rumpk\\%s %s\r\n" % (name, words))
         copies = [(kernel, "::/EFI/rumpk/" + name), (nsh, "::/startup.nsh")]
-        folders = ["::/EFI", "::/EFI/rumpk", pdir]
+        # The payload folder only when it gets payloads: a dir= naming
+        # no folder shows the loader's refusal.
+        folders = ["::/EFI", "::/EFI/rumpk"] + ([pdir] if payloads else [])
     else:
         cmdline = os.path.join(tmpdir, "cmdline")
         with open(cmdline, "w") as f:

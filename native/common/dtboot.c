@@ -151,11 +151,12 @@ int rk_dtboot_handoff(struct rk_dtboot *b, uint64_t addr)
 	rk_pmm_reserve(addr, sizeof(*h));
 	for (uint32_t i = 0; i < h->nreserved; i++)
 		rk_pmm_reserve(h->reserved[i].base, h->reserved[i].len);
-	/* No payload files: the demo, as with no initrd. */
-	b->has_initrd = h->initrd_len != 0;
+	/* No payload files (initrd 0): the demo, as with no initrd; empty
+	 * files still give a list, each refused by name. */
+	b->has_initrd = h->initrd != 0;
 	b->initrd_start = h->initrd;
 	b->initrd_end = h->initrd + h->initrd_len;
-	if (b->has_initrd)
+	if (h->initrd_len)
 		rk_pmm_reserve(h->initrd, h->initrd_len);
 	b->cmdline = h->cmdline;
 	b->efi = true;

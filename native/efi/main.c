@@ -347,7 +347,7 @@ static efi_status read_payloads(struct rk_efi_boot *b,
 	char16 wpath[128];
 
 	load_options(li, opts, sizeof(opts));
-	word_value(opts, "dir=", path, sizeof(path));
+	bool named = word_value(opts, "dir=", path, sizeof(path));
 	efi_status s =
 	    st->boot->handle_protocol(li->device, &fs_guid, (void **)&fs);
 	if (EFI_ERROR(s))
@@ -358,6 +358,11 @@ static efi_status read_payloads(struct rk_efi_boot *b,
 		return fail("cannot open the boot volume", s);
 	to_char16(path, wpath, RK_EFI_ARRAY_SIZE(wpath));
 	s = root->open(root, &dir, wpath, EFI_FILE_MODE_READ, 0);
+	if (EFI_ERROR(s) && named) {
+		rk_efi_print("[EFI] dir=");
+		rk_efi_print(path);
+		return fail(": no such directory on the boot volume", s);
+	}
 	if (EFI_ERROR(s)) {
 		/* No directory: no payloads, the kernel runs its demo. */
 		rk_efi_print("[EFI] no payload directory ");
@@ -400,8 +405,9 @@ static efi_status read_payloads(struct rk_efi_boot *b,
 			            EFI_OUT_OF_RESOURCES);
 		total = (total + a - 1) / a * a + b->files[i].size;
 	}
-	if (total) {
-		s = rk_efi_alloc(total, &b->blob);
+	if (b->nfiles) {
+		/* A page at least: empty files still make a (refused) list. */
+		s = rk_efi_alloc(total ? total : 1, &b->blob);
 		if (EFI_ERROR(s))
 			return fail("no memory for the payloads", s);
 	}
