@@ -132,11 +132,16 @@ int rk_dtboot_handoff(struct rk_dtboot *b, uint64_t addr)
 		          RK_HANDOFF_VERSION, (unsigned)sizeof(*h));
 		return -1;
 	}
-	if (h->nreserved > RK_HANDOFF_MAX_RESERVED ||
-	    rk_strnlen(h->cmdline, sizeof(h->cmdline)) == sizeof(h->cmdline)) {
-		rk_printf("[BOOT] EFI handoff: %u reserved ranges (at most "
-		          "%u) or an unterminated command line\n",
+	if (h->nreserved > RK_HANDOFF_MAX_RESERVED) {
+		rk_printf("[BOOT] EFI handoff: nreserved held %u, expected at "
+		          "most %u\n",
 		          h->nreserved, RK_HANDOFF_MAX_RESERVED);
+		return -1;
+	}
+	if (rk_strnlen(h->cmdline, sizeof(h->cmdline)) == sizeof(h->cmdline)) {
+		rk_printf("[BOOT] EFI handoff: the command line has no NUL in "
+		          "its %u bytes\n",
+		          (unsigned)sizeof(h->cmdline));
 		return -1;
 	}
 	if (h->initrd_len &&
