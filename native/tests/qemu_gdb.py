@@ -6,7 +6,10 @@ mode with the script qemu_run.py wrote: a breakpoint on a kernel function
 ELF at the address its body runs at) must both be hit, and the entry's
 argument printed and read through (api->abi_version).
 
-usage: qemu_gdb.py --runner QEMU_RUN.py --arch ARCH --kernel K HELLO.npl
+usage: qemu_gdb.py --runner QEMU_RUN.py --arch ARCH --kernel K
+                   [--runner-arg ARG]... HELLO.npl
+(--runner-arg passes ARG on to qemu_run.py: `--via uefi` debugs a kernel
+the firmware started.)
 """
 
 import argparse
@@ -28,6 +31,7 @@ def main():
     ap = argparse.ArgumentParser()
     for o in ["runner", "arch", "kernel"]:
         ap.add_argument("--" + o, required=True)
+    ap.add_argument("--runner-arg", action="append", default=[])
     ap.add_argument("payload")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="rumpk-gdb-") as tmp:
@@ -36,8 +40,8 @@ def main():
         q = subprocess.Popen([sys.executable, a.runner, "--arch", a.arch,
                               "--kernel", a.kernel, "--timeout", "60",
                               "--gdb", "--gdb-port", str(port),
-                              "--gdb-script", script,
-                              a.payload],
+                              "--gdb-script", script] + a.runner_arg +
+                             [a.payload],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, errors="replace")
         for _ in range(200):  # the script is written before QEMU starts
