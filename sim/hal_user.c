@@ -252,6 +252,11 @@ void hal_uspace_switch(struct hal_uspace *as, void *kstack_top)
 	/* Traps land on the fiber's own stack here: hal_user_enter's loop
 	 * is where they are taken. */
 	(void)kstack_top;
+	/* A payload whose call blocked (its fiber leaves in the kernel)
+	 * waits for another fiber's turn: its child sleeps at once instead
+	 * of spinning on a CPU the running child could use. */
+	if (active && active != as && !active->running)
+		__atomic_store_n(&active->chan->park, 1, __ATOMIC_RELAXED);
 	if (active && active != as && active->running && !active->stopped) {
 		kill(active->pid, SIGSTOP);
 		active->stopped = true;
@@ -486,6 +491,7 @@ static void serve(struct hal_uspace *as, uint32_t seq)
 	as->running = false;
 	int64_t r = rk_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	as->running = true;
+	__atomic_store_n(&c->park, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->ret, r, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->rep, seq, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&c->cwait, __ATOMIC_SEQ_CST))

@@ -110,7 +110,9 @@ static int64_t chan_call(uint64_t kind, uint64_t nr, uint64_t a0, uint64_t a1,
 	 * answer a while before sleeping (ustub.h). */
 	uint32_t spin = __atomic_load_n(&c->spin, __ATOMIC_RELAXED);
 	for (uint32_t i = 0;
-	     i < spin && __atomic_load_n(&c->rep, __ATOMIC_ACQUIRE) != seq; i++)
+	     i < spin && __atomic_load_n(&c->rep, __ATOMIC_ACQUIRE) != seq &&
+	     !__atomic_load_n(&c->park, __ATOMIC_RELAXED);
+	     i++)
 		__builtin_ia32_pause();
 	for (;;) {
 		uint32_t r = __atomic_load_n(&c->rep, __ATOMIC_ACQUIRE);

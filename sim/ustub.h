@@ -45,6 +45,10 @@ struct sim_chan {
 	 * (0 on a one-CPU host, where spinning only holds the kernel off).
 	 * The child can change it, which costs no one but itself. */
 	uint32_t spin;
+	/* kernel: 1 while the call is blocked behind other fibers (set when
+	 * the kernel switches away from this one in a call, cleared before
+	 * rep): the child stops spinning and sleeps.  A hint only. */
+	uint32_t park;
 	/* child: a fault report's registers as the signal frame holds them
 	 * (r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags):
 	 * printed, never trusted.  Last, so the fields above keep short
