@@ -142,10 +142,11 @@ static void wake(struct rk_bus_port *p)
 	rk_waitq_wake_all(&p->nonempty);
 }
 
-int rk_bus_send(const void *msg, size_t len)
+/* Puts one checked slot (len at most RK_API_MSG_MAX, the bytes past it
+ * zero, so no inbox gets stale bytes of a sender's earlier message) into
+ * every attached inbox, as whole aligned slots: word copies, not bytes. */
+static int deliver(const struct rk_ubus_slot *m)
 {
-	if (len > RK_API_MSG_MAX || (len && !msg))
-		return -RK_EINVAL;
 	/* A broken inbox would hold the bus forever: it is skipped, and its
 	 * owner is ended at its next entry (rk_bus_check). */
 	for (unsigned i = 0; i < nports; i++)
@@ -155,14 +156,23 @@ int rk_bus_send(const void *msg, size_t len)
 		struct rk_bus_port *p = ports[i];
 		if (inbox_broken(p))
 			continue;
-		struct rk_ubus_slot *s = slot(p, RK_UBUS_RX_OFF, p->rx_tail);
-		s->len = (uint32_t)len;
-		rk_memcpy(s->data, msg, len);
+		rk_memcpy(slot(p, RK_UBUS_RX_OFF, p->rx_tail), m, sizeof(*m));
 		store_index(&ctl(p)->rx_tail, ++p->rx_tail);
 		if (p->sleeping)
 			wake(p);
 	}
 	return 0;
+}
+
+int rk_bus_send(const void *msg, size_t len)
+{
+	if (len > RK_API_MSG_MAX || (len && !msg))
+		return -RK_EINVAL;
+	_Alignas(8) struct rk_ubus_slot m;
+	rk_memset(&m, 0, sizeof(m));
+	m.len = (uint32_t)len;
+	rk_memcpy(m.data, msg, len);
+	return deliver(&m);
 }
 
 bool rk_bus_is_kernel_msg(const void *msg, size_t len)
@@ -207,7 +217,7 @@ const char *rk_bus_flush(struct rk_bus_port *p)
 		return bad;
 	uint64_t tail = load_index(&ctl(p)->tx_tail);
 	while (p->tx_head != tail) {
-		struct rk_ubus_slot m;
+		_Alignas(8) struct rk_ubus_slot m;
 		rk_memcpy(&m, slot(p, RK_UBUS_TX_OFF, p->tx_head), sizeof(m));
 		if (m.len > RK_API_MSG_MAX) {
 			rk_snprintf(
@@ -226,7 +236,9 @@ const char *rk_bus_flush(struct rk_bus_port *p)
 			    (unsigned long long)p->tx_head);
 			return why;
 		}
-		if (rk_bus_send(m.data, m.len) != 0)
+		for (size_t i = m.len; i < RK_API_MSG_MAX; i++)
+			m.data[i] = 0;
+		if (deliver(&m) != 0)
 			break; /* an inbox is full: the rest waits */
 		store_index(&ctl(p)->tx_head, ++p->tx_head);
 	}
