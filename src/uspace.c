@@ -4,8 +4,9 @@
  *
  *   RK_USER_BASE + 0x0000   the API table page          user R
  *   RK_USER_BASE + 0x1000   the user-mode stubs          user RX
- *   RK_USER_BASE + 0x4000   the bus window (ubus.h)      user RW
  *   RK_USER_BASE + 0x40000  the verified, sealed body    user RX
+ *   ...                     nothing (faults)
+ *   RK_USER_BASE + 0x30000000  the bus window (ubus.h)   user RW
  *   ...                     nothing (faults)
  *   top - 4 KiB - stack     one unmapped guard page
  *   top - 4 KiB - stack ..  the stack                    user RW
@@ -23,7 +24,8 @@
 #define PAGE          4096u
 #define API_UVA       (RK_USER_BASE)
 #define STUB_UVA      (RK_USER_BASE + 0x1000u)
-#define BUS_UVA       (RK_USER_BASE + 0x4000u)
+#define STUB_MAX      0x3000u /* stubs: 12 KiB at most, up to base + 0x4000 */
+#define BUS_UVA       (RK_USER_BASE + 0x30000000u)
 #define BODY_UVA      (RK_USER_BASE + 0x40000u)
 #define STACK_TOP_UVA (RK_USER_BASE + RK_USER_SIZE - PAGE)
 #define STACK_LO_UVA  (STACK_TOP_UVA - RK_USTACK_SIZE)
@@ -33,8 +35,9 @@
 _Static_assert(offsetof(struct rk_api, puts) == 8 &&
                    sizeof(struct rk_api) % sizeof(uintptr_t) == 0,
                "struct rk_api: two u32, then function pointers only");
-_Static_assert(BUS_UVA == RK_UBUS_UVA && BUS_UVA + RK_UBUS_SIZE <= BODY_UVA,
-               "the bus window sits where ubus.h says, below the body");
+_Static_assert(BUS_UVA == RK_UBUS_UVA &&
+                   BUS_UVA + RK_UBUS_SIZE <= STACK_LO_UVA - PAGE,
+               "the bus window sits where ubus.h says, below the stack");
 
 static size_t round_page(size_t n)
 {
@@ -76,8 +79,7 @@ int rk_uspace_build(struct rk_uspace *u, const struct rk_npl_image *img,
 	    (const uint8_t *)img->mem + RK_NPL_HEADER_SIZE;
 
 	rk_memset(u, 0, sizeof(*u));
-	if (stubs == 0 || stubs > BUS_UVA - STUB_UVA ||
-	    body > STACK_LO_UVA - PAGE - BODY_UVA)
+	if (stubs == 0 || stubs > STUB_MAX || body > BUS_UVA - BODY_UVA)
 		return -1;
 	u->as = hal_uspace_create();
 	u->api_page = hal_exec_alloc(PAGE);

@@ -31,11 +31,13 @@
 #include <rumpk/api.h>
 
 /* Where the window sits in every payload's address space (between the
- * stubs and the body: src/uspace.c, include/rumpk/hal.h's RK_USER_BASE
- * + 0x4000) and how big it is: the control page, then the outbox's
- * slots, then the inbox's. */
-#define RK_UBUS_UVA      0x2000004000ull
-#define RK_UBUS_SLOTS    1024u
+ * body and the stack: src/uspace.c, include/rumpk/hal.h's RK_USER_BASE
+ * + 0x30000000) and how big it is: the control page, then the outbox's
+ * slots, then the inbox's.  4096 slots a ring: on the simulator every
+ * ring-full costs two hand-overs between processes, so fewer, larger
+ * rings move more messages a second (docs/benchmarks.md). */
+#define RK_UBUS_UVA      0x2030000000ull
+#define RK_UBUS_SLOTS    4096u
 #define RK_UBUS_SLOT_LEN 64u
 #define RK_UBUS_CTL_LEN  4096u
 #define RK_UBUS_TX_OFF   RK_UBUS_CTL_LEN
