@@ -20,6 +20,7 @@
 #define SPIN_NS 200000ull
 
 void (*sim_idle_hook)(void);
+void (*sim_busy_hook)(void);
 
 /* Nothing can ever happen again: say so, don't hang. */
 static _Noreturn void stalled(void)

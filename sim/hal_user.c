@@ -518,6 +518,8 @@ static bool run_user(struct hal_uspace *as, uint32_t *seq)
 			next = sim_timer_deadline();
 		if (now >= next)
 			return false;
+		if (sim_busy_hook)
+			sim_busy_hook(); /* the visualizer draws meanwhile */
 		/* The child usually calls again soon: a look a while
 		 * before a sleep (ustub.h). */
 		uint32_t spin = spin_count();

@@ -87,6 +87,11 @@ void sim_trap_init(void);
  * sim_idle_hook first (render, pause, pace simulated time); every console
  * byte goes to host_console_tap (host_hal.h) as well as to stdout. */
 extern void (*sim_idle_hook)(void);
+/* NULL unless the visualizer is on: called while the kernel waits for a
+ * payload's process that computes (sim/hal_user.c, every few
+ * milliseconds at most), so the window keeps drawing and a timed
+ * snapshot is taken even while no fiber idles.  Draws, never paces. */
+extern void (*sim_busy_hook)(void);
 /* The clock without the cost a read charges in simulated time. */
 uint64_t sim_time_peek(void);
 /* Typed bytes into the UART's receive side, queued behind its FIFO (flow

@@ -206,6 +206,7 @@ static void frame(void)
 		fprintf(stderr, "rumpk-sim: --viz: window closed; the kernel "
 		                "runs on without the visualizer\n");
 		sim_idle_hook = NULL;
+		sim_busy_hook = NULL;
 		viz_ui_close(&U);
 		L.on = false;
 		return;
@@ -221,6 +222,17 @@ static void pace_reset(void)
 	L.pace_sim = sim_time_peek();
 	L.pace_real = viz_mono_ns();
 	U.speed_changed = false;
+}
+
+/* While a payload's process computes: draw, and take a timed snapshot,
+ * as the idle hook would, without pacing or pausing the run. */
+static void busy_hook(void)
+{
+	if (L.snapshot && !L.snap_done && L.after_ns &&
+	    sim_time_peek() >= L.after_ns)
+		snapshot();
+	if (U.win && viz_mono_ns() - L.last_frame >= FRAME_NS)
+		frame();
 }
 
 static void idle_hook(void)
@@ -287,8 +299,10 @@ int viz_live_start(const struct viz_opts *o)
 	rk_trace_set_sink(sink);
 	host_console_tap = tap;
 	/* Headless with nothing to do between steps: no idle hook at all. */
-	if (U.win || L.after_ns || U.ntyped)
+	if (U.win || L.after_ns || U.ntyped) {
 		sim_idle_hook = idle_hook;
+		sim_busy_hook = busy_hook;
+	}
 	return 0;
 }
 
@@ -299,6 +313,7 @@ int viz_live_finish(int status)
 	L.finished = true;
 	L.status = status;
 	sim_idle_hook = NULL;
+	sim_busy_hook = NULL;
 	host_console_tap = NULL;
 	rk_trace_set_sink(NULL);
 	if (L.snapshot && !L.snap_done)
