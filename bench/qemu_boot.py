@@ -112,18 +112,21 @@ def build_bare_efi(arch, bare_elf, tmpdir):
 def firmware_paths(qr, arches, kernels, tmp, rounds, timeout):
     """Boots each firmware path's bare, demo and hello kernels in
     interleaved rounds; prints one table of wall-time medians."""
-    rows = []
+    rows, bares = [], {}
     for arch, via in FIRMWARE_PATHS:
         if arch not in arches:
             continue
         boot, elf, hello = kernels[arch]
+        if arch not in bares:  # writes bare-ARCH.elf too
+            bares[arch] = build_bare(arch, tmp)
+        bare_boot = bares[arch]
         bare_elf = os.path.join(tmp, "bare-%s.elf" % arch)
         if via == "uefi":
             kern = os.path.join(os.path.dirname(elf), "efi",
                                 "rumpk-%s.efi" % arch)
             bare = build_bare_efi(arch, bare_elf, tmp)
         else:
-            kern, bare = elf, bare_elf
+            kern, bare = elf, bare_boot  # x86_64: the ELF itself
         if not os.path.isfile(kern):
             raise FileNotFoundError(kern)
         cmds = {}
@@ -339,8 +342,6 @@ def main(argv=None):
     if args.firmware_rounds > 0:
         with tempfile.TemporaryDirectory(prefix="rumpk-bootbench-") as tmp:
             try:
-                for a in arches:
-                    build_bare(a, tmp)
                 firmware_paths(qr, arches, kernels, tmp,
                                args.firmware_rounds, max(args.timeout, 60))
             except (RuntimeError, FileNotFoundError, OSError,

@@ -243,12 +243,14 @@ def efi_firmware(args, tmpdir):
     """The pflash drives of the UEFI firmware: its code read-only, a
     private copy of the variable store (the firmware writes to it)."""
     code, vars_ = EFI_FIRMWARE[(args.arch, bool(args.secure_boot))]
+    if args.efi_vars and not os.path.isfile(args.efi_vars):
+        raise Usage("--efi-vars %s: no such file" % args.efi_vars)
     vars_ = args.efi_vars or vars_
-    for f, pkg in ((code, "ovmf" if args.arch == "x86_64" else
-                    "qemu-efi-aarch64"), (vars_, "")):
+    pkg = "ovmf" if args.arch == "x86_64" else "qemu-efi-aarch64"
+    for f in (code, vars_):
         if not os.path.isfile(f):
             raise Usage("no UEFI firmware file %s (apt-get install %s)" %
-                        (f, pkg or "the package that has it"))
+                        (f, pkg))
     copy = os.path.join(tmpdir, "efivars.fd")
     shutil.copyfile(vars_, copy)
     return ["-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" +

@@ -31,8 +31,8 @@ struct rk_handoff {
 	uint32_t version;            /* RK_HANDOFF_VERSION */
 	uint32_t size;               /* sizeof(struct rk_handoff) */
 	uint64_t initrd, initrd_len; /* the payloads back to back */
-	uint32_t secure_boot;        /* the firmware's SecureBoot variable */
 	uint32_t nreserved;          /* entries used in reserved[] */
+	uint32_t pad;                /* zero */
 	/* Not free RAM by the firmware's memory map: runtime services,
 	 * ACPI, reserved and unusable memory, merged and page-aligned. */
 	struct rk_handoff_range reserved[RK_HANDOFF_MAX_RESERVED];

@@ -122,21 +122,29 @@ void rk_pmm_reserve(uint64_t base, uint64_t len)
 	if (len == 0)
 		return;
 	uint64_t end = base + len < base ? UINT64_MAX : base + len;
+	uint64_t first = base & ~(uint64_t)(RK_PMM_PAGE - 1);
 	bool managed = false;
-	for (uint64_t a = base & ~(uint64_t)(RK_PMM_PAGE - 1); a < end;
-	     a += RK_PMM_PAGE) {
-		size_t b = bit_of(a);
-		managed |= b != SIZE_MAX;
-		if (b != SIZE_MAX && bit_test(b)) {
-			bit_clear(b);
-			nfree--;
+	/* Only the pages a range holds: a reserved span can be far larger
+	 * than RAM (a firmware's MMIO window in an EFI memory map), and
+	 * walking it page by page would stall the boot. */
+	for (size_t i = 0; i < nranges; i++) {
+		const struct range *r = &ranges[i];
+		uint64_t re = r->base + (uint64_t)r->npages * RK_PMM_PAGE;
+		uint64_t lo = first > r->base ? first : r->base;
+		uint64_t hi = end < re ? end : re;
+		for (uint64_t a = lo; a < hi; a += RK_PMM_PAGE) {
+			size_t b =
+			    r->bit0 + (size_t)((a - r->base) / RK_PMM_PAGE);
+			managed = true;
+			if (bit_test(b)) {
+				bit_clear(b);
+				nfree--;
+			}
 		}
-		if (a + RK_PMM_PAGE < a)
-			break;
 	}
 	/* Only spans that took pages away need remembering. */
 	if (managed && nreserved < MAX_RESERVED) {
-		reserved[nreserved].base = base & ~(uint64_t)(RK_PMM_PAGE - 1);
+		reserved[nreserved].base = first;
 		reserved[nreserved].end = end;
 		nreserved++;
 	}

@@ -37,12 +37,10 @@ static bool guid_eq(const efi_guid *a, const efi_guid *b)
 	return true;
 }
 
+/* Appends the C string s (rk_efi_cat without a length). */
 static size_t append(char *d, size_t at, size_t cap, const char *s)
 {
-	while (*s && at + 1 < cap)
-		d[at++] = *s++;
-	d[at] = 0;
-	return at;
+	return rk_efi_cat(d, cap, at, s, SIZE_MAX);
 }
 
 const char *rk_efi_arch_prepare(struct rk_efi_boot *b)
@@ -66,7 +64,6 @@ const char *rk_efi_arch_prepare(struct rk_efi_boot *b)
 	ho->size = sizeof(*ho);
 	ho->initrd = b->blob;
 	ho->initrd_len = b->blob_len;
-	ho->secure_boot = b->secure_boot;
 
 	/* images=NAME:SIZE,... first, then the user's words. */
 	char *c = ho->cmdline;
@@ -75,16 +72,11 @@ const char *rk_efi_arch_prepare(struct rk_efi_boot *b)
 		at = append(c, at, cap, "images=");
 		for (unsigned i = 0; i < b->nfiles; i++) {
 			char num[21];
-			int n = 20;
-			uint64_t v = b->files[i].size;
-			num[n] = 0;
-			do
-				num[--n] = (char)('0' + v % 10);
-			while (v /= 10);
 			at = append(c, at, cap, i ? "," : "");
 			at = append(c, at, cap, b->files[i].name);
 			at = append(c, at, cap, ":");
-			at = append(c, at, cap, num + n);
+			at = append(c, at, cap,
+			            rk_efi_dec(b->files[i].size, num));
 		}
 		at = append(c, at, cap, " ");
 	}
@@ -92,7 +84,6 @@ const char *rk_efi_arch_prepare(struct rk_efi_boot *b)
 		return "the command line with the image list is over 1023 "
 		       "bytes";
 	memcpy(b->cmdline, c, sizeof(b->cmdline) - 1);
-	b->arch = ho;
 	return NULL;
 }
 

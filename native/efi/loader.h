@@ -32,7 +32,6 @@ struct rk_efi_boot {
 	uint64_t blob, blob_len; /* where the files are, together */
 	char cmdline[RK_EFI_CMDLINE];
 	bool secure_boot;
-	void *arch; /* what rk_efi_arch_prepare allocated */
 };
 
 /* The architecture's part. */
@@ -53,6 +52,11 @@ __attribute__((noreturn)) void rk_efi_arch_enter(struct rk_efi_boot *b);
 /* The common part, for the architectures. */
 void rk_efi_print(const char *s);
 void rk_efi_print_hex(uint64_t v);
+/* v in decimal, in buf; returns where the digits start. */
+const char *rk_efi_dec(uint64_t v, char buf[21]);
+/* Appends at most n bytes of s (up to its NUL) to dst at `at`, within
+ * cap, newlines and tabs made blanks; returns the new end. */
+size_t rk_efi_cat(char *dst, size_t cap, size_t at, const char *s, size_t n);
 efi_status rk_efi_alloc(uint64_t bytes, uint64_t *addr);
 /* Whether an EFI memory type is free RAM once boot services are gone
  * (UEFI 2.10 table 7.10: loader, boot-services and conventional memory). */

@@ -72,15 +72,20 @@ void rk_efi_print_hex(uint64_t v)
 	rk_efi_print(b);
 }
 
+const char *rk_efi_dec(uint64_t v, char buf[21])
+{
+	int n = 20;
+	buf[n] = 0;
+	do
+		buf[--n] = (char)('0' + v % 10);
+	while (v /= 10);
+	return buf + n;
+}
+
 static void print_dec(uint64_t v)
 {
 	char b[21];
-	int n = 20;
-	b[n] = 0;
-	do
-		b[--n] = (char)('0' + v % 10);
-	while (v /= 10);
-	rk_efi_print(b + n);
+	rk_efi_print(rk_efi_dec(v, b));
 }
 
 /* Prints "[EFI] what ...; not booting"; a `what` starting with a blank,
@@ -204,7 +209,7 @@ static efi_status load_kernel(struct rk_efi_boot *b)
 
 /* ---- the command line and the payload directory ---- */
 
-static size_t cat(char *dst, size_t cap, size_t at, const char *s, size_t n)
+size_t rk_efi_cat(char *dst, size_t cap, size_t at, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n && s[i] && at + 1 < cap; i++)
 		dst[at++] =
@@ -368,7 +373,8 @@ static efi_status read_payloads(struct rk_efi_boot *b,
 		rk_efi_print("[EFI] no payload directory ");
 		rk_efi_print(path);
 		rk_efi_print(" on the boot volume\n");
-		cat(b->cmdline, sizeof(b->cmdline), 0, opts, sizeof(opts));
+		rk_efi_cat(b->cmdline, sizeof(b->cmdline), 0, opts,
+		           sizeof(opts));
 		return EFI_SUCCESS;
 	}
 	uint64_t cmdline_size;
@@ -392,10 +398,11 @@ static efi_status read_payloads(struct rk_efi_boot *b,
 		if (EFI_ERROR(s))
 			return fail("cannot read the cmdline file", s);
 		file[cmdline_size] = 0;
-		at = cat(b->cmdline, sizeof(b->cmdline), 0, file, sizeof(file));
-		at = cat(b->cmdline, sizeof(b->cmdline), at, " ", 1);
+		at = rk_efi_cat(b->cmdline, sizeof(b->cmdline), 0, file,
+		                sizeof(file));
+		at = rk_efi_cat(b->cmdline, sizeof(b->cmdline), at, " ", 1);
 	}
-	cat(b->cmdline, sizeof(b->cmdline), at, opts, sizeof(opts));
+	rk_efi_cat(b->cmdline, sizeof(b->cmdline), at, opts, sizeof(opts));
 
 	/* One allocation for all of them, each at rk_efi_file_align. */
 	uint64_t total = 0, a = rk_efi_file_align;

@@ -41,7 +41,6 @@ const char *rk_efi_arch_prepare(struct rk_efi_boot *b)
 	ho.tramp = (uint8_t *)(uintptr_t)a;
 	memcpy(ho.tramp, rk_efi_enter32,
 	       (size_t)(rk_efi_enter32_end - rk_efi_enter32));
-	b->arch = &ho;
 	return NULL;
 }
 

@@ -175,6 +175,13 @@ static void snapshot(void)
 		L.snap_failed = true;
 }
 
+/* --viz-after-ms: the snapshot once simulated time t reaches it. */
+static void snapshot_if_due(uint64_t t)
+{
+	if (L.snapshot && !L.snap_done && L.after_ns && t >= L.after_ns)
+		snapshot();
+}
+
 /* Typed bytes and F8 bursts into the simulated UART. */
 static void take_input(void)
 {
@@ -228,9 +235,7 @@ static void pace_reset(void)
  * as the idle hook would, without pacing or pausing the run. */
 static void busy_hook(void)
 {
-	if (L.snapshot && !L.snap_done && L.after_ns &&
-	    sim_time_peek() >= L.after_ns)
-		snapshot();
+	snapshot_if_due(sim_time_peek());
 	if (U.win && viz_mono_ns() - L.last_frame >= FRAME_NS)
 		frame();
 }
@@ -238,8 +243,7 @@ static void busy_hook(void)
 static void idle_hook(void)
 {
 	uint64_t t = sim_time_peek();
-	if (L.snapshot && !L.snap_done && L.after_ns && t >= L.after_ns)
-		snapshot();
+	snapshot_if_due(t);
 	if (!U.win) {
 		take_input(); /* --viz-type */
 		return;
