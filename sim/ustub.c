@@ -89,8 +89,8 @@ static inline long futex(uint32_t *w, long op, uint32_t val)
 /* One request, one answer.  Each side sleeps only after saying so in
  * kwait / cwait and looking once more, and wakes the other only when it
  * sleeps: a round trip with both awake makes no syscall but the waits. */
-static int64_t chan_call(uint64_t kind, uint64_t nr, uint64_t a0, uint64_t a1,
-                         uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+U static int64_t chan_call(uint64_t kind, uint64_t nr, uint64_t a0, uint64_t a1,
+                           uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct sim_chan *c = (struct sim_chan *)SIM_CHAN_UVA;
 

@@ -106,6 +106,9 @@ void rk_bus_reset_outbox(struct rk_bus_port *p)
 	struct rk_ubus_ctl *c = ctl(p);
 	store_index(&c->tx_tail, p->tx_head);
 	store_index(&c->tx_head, p->tx_head);
+	/* The stubs' remembered indices, too: looked up afresh. */
+	c->tx_limit = 0;
+	c->rx_seen = 0;
 	if (p->rx_tail - load_index(&c->rx_head) > RK_UBUS_SLOTS)
 		store_index(&c->rx_head, p->rx_tail);
 	store_index(&c->rx_tail, p->rx_tail);
@@ -142,44 +145,78 @@ static void wake(struct rk_bus_port *p)
 	rk_waitq_wake_all(&p->nonempty);
 }
 
+/* How many messages every inbox can take now, each reader's index read
+ * once; the ports whose reader broke its index are marked skip (they
+ * are passed over, and their owner is ended at its next entry,
+ * rk_bus_check, so a broken inbox cannot hold the bus). */
+static uint64_t room_all(bool skip[RK_MAX_RUNS])
+{
+	uint64_t room = RK_UBUS_SLOTS;
+	for (unsigned i = 0; i < nports; i++) {
+		skip[i] = inbox_broken(ports[i]);
+		if (!skip[i])
+			room = RK_MIN(room, inbox_room(ports[i]));
+	}
+	return room;
+}
+
 /* Puts one checked slot (len at most RK_API_MSG_MAX, the bytes past it
  * zero, so no inbox gets stale bytes of a sender's earlier message) into
- * every attached inbox, as whole aligned slots: word copies, not bytes. */
-static int deliver(const struct rk_ubus_slot *m)
+ * every inbox not skipped, as whole aligned slots: word copies, not
+ * bytes.  The caller made sure of the room; publish() shows it. */
+static void put(const struct rk_ubus_slot *m, const bool skip[RK_MAX_RUNS])
 {
-	/* A broken inbox would hold the bus forever: it is skipped, and its
-	 * owner is ended at its next entry (rk_bus_check). */
-	for (unsigned i = 0; i < nports; i++)
-		if (!inbox_broken(ports[i]) && inbox_room(ports[i]) == 0)
-			return -RK_EAGAIN;
 	for (unsigned i = 0; i < nports; i++) {
 		struct rk_bus_port *p = ports[i];
-		if (inbox_broken(p))
+		if (!skip[i])
+			__builtin_memcpy(slot(p, RK_UBUS_RX_OFF, p->rx_tail++),
+			                 m, sizeof(*m));
+	}
+}
+
+/* The messages put since the last publish become visible to their
+ * readers, one index store per inbox for the whole run of them (the
+ * reader's line is taken from it once, not once a message). */
+static void publish(void)
+{
+	for (unsigned i = 0; i < nports; i++) {
+		struct rk_bus_port *p = ports[i];
+		if (p->rx_shown == p->rx_tail)
 			continue;
-		rk_memcpy(slot(p, RK_UBUS_RX_OFF, p->rx_tail), m, sizeof(*m));
-		store_index(&ctl(p)->rx_tail, ++p->rx_tail);
+		p->rx_shown = p->rx_tail;
+		store_index(&ctl(p)->rx_tail, p->rx_tail);
 		if (p->sleeping)
 			wake(p);
 	}
-	return 0;
 }
 
 int rk_bus_send(const void *msg, size_t len)
 {
 	if (len > RK_API_MSG_MAX || (len && !msg))
 		return -RK_EINVAL;
+	bool skip[RK_MAX_RUNS];
+	if (room_all(skip) == 0)
+		return -RK_EAGAIN;
 	_Alignas(8) struct rk_ubus_slot m;
 	rk_memset(&m, 0, sizeof(m));
 	m.len = (uint32_t)len;
 	rk_memcpy(m.data, msg, len);
-	return deliver(&m);
+	put(&m, skip);
+	publish();
+	return 0;
 }
 
 bool rk_bus_is_kernel_msg(const void *msg, size_t len)
 {
+	/* One 8-byte compare: every message the kernel takes from an
+	 * outbox comes through here. */
 	static const uint8_t magic[8] = RK_BUS_RESTART_MAGIC;
-	return len >= sizeof(magic) &&
-	       rk_memcmp(msg, magic, sizeof(magic)) == 0;
+	uint64_t a, b;
+	if (len < sizeof(magic))
+		return false;
+	__builtin_memcpy(&a, msg, sizeof(a));
+	__builtin_memcpy(&b, magic, sizeof(b));
+	return a == b;
 }
 
 /* What the payload broke, said with the values (one payload is in the
@@ -210,39 +247,54 @@ const char *rk_bus_check(const struct rk_bus_port *p)
 	return NULL;
 }
 
+/* One message of p's outbox, copied out of the window before it is
+ * looked at and checked: NULL, or what is wrong with it. */
+static const char *take(struct rk_bus_port *p, struct rk_ubus_slot *m)
+{
+	__builtin_memcpy(m, slot(p, RK_UBUS_TX_OFF, p->tx_head), sizeof(*m));
+	if (m->len > RK_API_MSG_MAX) {
+		rk_snprintf(why, sizeof(why),
+		            "outbox message %llu: len held %u, expected at "
+		            "most %u",
+		            (unsigned long long)p->tx_head, m->len,
+		            RK_API_MSG_MAX);
+		return why;
+	}
+	if (rk_bus_is_kernel_msg(m->data, m->len)) {
+		rk_snprintf(why, sizeof(why),
+		            "outbox message %llu is the kernel's restart "
+		            "message, which only the kernel sends",
+		            (unsigned long long)p->tx_head);
+		return why;
+	}
+	for (size_t i = m->len; i < RK_API_MSG_MAX; i++)
+		m->data[i] = 0;
+	return NULL;
+}
+
 const char *rk_bus_flush(struct rk_bus_port *p)
 {
 	const char *bad = rk_bus_check(p);
 	if (bad)
 		return bad;
 	uint64_t tail = load_index(&ctl(p)->tx_tail);
-	while (p->tx_head != tail) {
+	bool skip[RK_MAX_RUNS];
+	/* Room is looked up once for as many messages as it allows, and
+	 * again only when that runs out: a message waits in its outbox
+	 * while some inbox is full. */
+	for (uint64_t room = 0; p->tx_head != tail; room--) {
+		if (!room && !(room = room_all(skip)))
+			break;
 		_Alignas(8) struct rk_ubus_slot m;
-		rk_memcpy(&m, slot(p, RK_UBUS_TX_OFF, p->tx_head), sizeof(m));
-		if (m.len > RK_API_MSG_MAX) {
-			rk_snprintf(
-			    why, sizeof(why),
-			    "outbox message %llu: len held %u, expected "
-			    "at most %u",
-			    (unsigned long long)p->tx_head, m.len,
-			    RK_API_MSG_MAX);
-			return why;
-		}
-		if (rk_bus_is_kernel_msg(m.data, m.len)) {
-			rk_snprintf(
-			    why, sizeof(why),
-			    "outbox message %llu is the kernel's restart "
-			    "message, which only the kernel sends",
-			    (unsigned long long)p->tx_head);
-			return why;
-		}
-		for (size_t i = m.len; i < RK_API_MSG_MAX; i++)
-			m.data[i] = 0;
-		if (deliver(&m) != 0)
-			break; /* an inbox is full: the rest waits */
-		store_index(&ctl(p)->tx_head, ++p->tx_head);
+		bad = take(p, &m);
+		if (bad)
+			break;
+		put(&m, skip);
+		p->tx_head++;
 	}
-	return NULL;
+	store_index(&ctl(p)->tx_head, p->tx_head);
+	publish();
+	return bad;
 }
 
 void rk_bus_flush_others(const struct rk_bus_port *self)
@@ -257,6 +309,19 @@ void rk_bus_flush_others(const struct rk_bus_port *self)
 		    !rk_bus_check(p))
 			(void)rk_bus_flush(p);
 	}
+}
+
+bool rk_bus_pump(void)
+{
+	bool moved = false;
+	for (unsigned i = 0; i < nports; i++) {
+		struct rk_bus_port *p = ports[i];
+		uint64_t before = p->tx_head;
+		if (load_index(&ctl(p)->tx_tail) != before && !rk_bus_check(p))
+			(void)rk_bus_flush(p);
+		moved |= p->tx_head != before;
+	}
+	return moved;
 }
 
 bool rk_bus_outbox_full(const struct rk_bus_port *p)

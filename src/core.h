@@ -57,6 +57,7 @@ size_t rk_initrd_split(const void *blob, size_t len,
 struct rk_bus_port {
 	void *window; /* RK_UBUS_SIZE bytes of kernel memory */
 	uint64_t tx_head, rx_tail;
+	uint64_t rx_shown; /* the rx_tail last stored in the window */
 	struct rk_waitq nonempty;
 	bool attached;
 	bool sleeping; /* its payload waits in rk_bus_recv */

@@ -212,5 +212,11 @@ extern const struct hal_frame_layout hal_user_frame;
  * first (preemption) or end the payload (its CPU budget).  Interrupts
  * enabled. */
 void rk_user_return(void);
+/* A platform whose kernel runs beside user code rather than instead of
+ * it (the simulator: the kernel is a process of its own, the payloads
+ * others) may call this while it waits for a payload: every outbox with
+ * messages waiting is moved onto the bus, as a kernel thread on another
+ * CPU would.  True when anything moved.  Never switches fibers. */
+bool rk_bus_pump(void);
 
 #endif

@@ -53,10 +53,16 @@ struct rk_ubus_slot {
  * that writes one does not slow the side that writes the other. */
 struct rk_ubus_ctl {
 	_Alignas(64) uint64_t tx_tail; /* payload: next sequence it writes */
+	/* payload: tx_head + RK_UBUS_SLOTS as it last read tx_head, so a
+	 * send reads the kernel's line only when its ring looks full */
+	uint64_t tx_limit;
 	_Alignas(64) uint64_t tx_head; /* kernel: next sequence it takes */
 	_Alignas(64) uint64_t rx_tail; /* kernel: next sequence it writes */
 	_Alignas(64) uint64_t rx_head; /* payload: next sequence it reads */
-	_Alignas(64) uint32_t kick;    /* kernel: a payload sleeps in recv */
+	/* payload: rx_tail as it last read it, so a receive reads the
+	 * kernel's line only when its ring looks empty */
+	uint64_t rx_seen;
+	_Alignas(64) uint32_t kick; /* kernel: a payload sleeps in recv */
 };
 
 _Static_assert(sizeof(struct rk_ubus_slot) == RK_UBUS_SLOT_LEN,

@@ -43,9 +43,12 @@ USTUB static uint64_t u_now_ns(void)
  * sleeps (kick), and to wait for mail.  Slots are written and read
  * through volatile pointers, so no compiler makes the copy a call to
  * memcpy. */
-#define U_CTL ((struct rk_ubus_ctl *)(uintptr_t)RK_UBUS_UVA)
+#ifndef U_WINDOW
+#define U_WINDOW RK_UBUS_UVA /* tests/test_bus.c puts it elsewhere */
+#endif
+#define U_CTL ((struct rk_ubus_ctl *)(uintptr_t)U_WINDOW)
 #define U_SLOTS(off)                                                           \
-	((volatile struct rk_ubus_slot *)(uintptr_t)(RK_UBUS_UVA + (off)))
+	((volatile struct rk_ubus_slot *)(uintptr_t)(U_WINDOW + (off)))
 
 /* Does m start with RK_BUS_RESTART_MAGIC?  Byte by byte against small
  * immediates: the stubs have no data, and a 64-bit constant may be put
@@ -56,30 +59,61 @@ USTUB static int u_kernel_magic(const uint8_t *m)
 	       m[4] == 'r' && m[5] == 's' && m[6] == 't' && m[7] == 0;
 }
 
-/* A message into a slot and out of one: whole 32-bit words through a
- * volatile pointer (a slot's data is 4-byte aligned, the payload's
- * buffer need not be), then the last bytes one at a time. */
-USTUB static void u_to_slot(volatile uint8_t *d, const uint8_t *s, size_t n)
+/* A message into a slot and out of one as whole aligned 64-bit words of
+ * the slot, through a volatile pointer: word 0 holds len and the first
+ * four bytes, word k > 0 bytes 8k - 4 .. 8k + 3.  The payload's buffer
+ * need not be aligned, so its side is read and written by
+ * __builtin_memcpy of a word, which is a load or a store, never a call;
+ * only a last part-word goes byte by byte.  All three arches are
+ * little-endian. */
+USTUB static void u_to_slot(volatile struct rk_ubus_slot *s, const uint8_t *m,
+                            size_t len)
 {
-	size_t i = 0;
-	for (; i + 4 <= n; i += 4) {
-		uint32_t w;
-		__builtin_memcpy(&w, s + i, 4);
-		*(volatile uint32_t *)(void *)(d + i) = w;
+	volatile uint64_t *w = (volatile uint64_t *)(volatile void *)s;
+	uint64_t v = len;
+	if (len < 4) {
+		for (size_t i = 0; i < len; i++)
+			v |= (uint64_t)m[i] << (32 + 8 * i);
+		w[0] = v;
+		return;
 	}
-	for (; i < n; i++)
-		d[i] = s[i];
+	uint32_t h;
+	__builtin_memcpy(&h, m, 4);
+	w[0] = v | (uint64_t)h << 32;
+	size_t i = 4, k = 1;
+	for (; i + 8 <= len; i += 8, k++) {
+		__builtin_memcpy(&v, m + i, 8);
+		w[k] = v;
+	}
+	if (i < len) {
+		v = 0;
+		for (unsigned b = 0; i < len; i++, b++)
+			v |= (uint64_t)m[i] << 8 * b;
+		w[k] = v;
+	}
 }
 
-USTUB static void u_from_slot(uint8_t *d, const volatile uint8_t *s, size_t n)
+USTUB static void u_from_slot(uint8_t *d, const volatile struct rk_ubus_slot *s,
+                              size_t n)
 {
-	size_t i = 0;
-	for (; i + 4 <= n; i += 4) {
-		uint32_t w = *(const volatile uint32_t *)(const void *)(s + i);
-		__builtin_memcpy(d + i, &w, 4);
+	const volatile uint64_t *w =
+	    (const volatile uint64_t *)(const volatile void *)s;
+	uint64_t v = w[0] >> 32;
+	if (n < 4) {
+		for (size_t i = 0; i < n; i++, v >>= 8)
+			d[i] = (uint8_t)v;
+		return;
 	}
-	for (; i < n; i++)
-		d[i] = s[i];
+	uint32_t h = (uint32_t)v;
+	__builtin_memcpy(d, &h, 4);
+	size_t i = 4, k = 1;
+	for (; i + 8 <= n; i += 8, k++) {
+		v = w[k];
+		__builtin_memcpy(d + i, &v, 8);
+	}
+	if (i < n)
+		for (v = w[k]; i < n; i++, v >>= 8)
+			d[i] = (uint8_t)v;
 }
 
 /* api.h's contract: 0, or -1 when the message cannot go. */
@@ -95,14 +129,21 @@ USTUB static int u_ring_send(const void *msg, size_t len)
 		           : -1;
 	struct rk_ubus_ctl *c = U_CTL;
 	uint64_t tail = c->tx_tail;
-	if (tail - __atomic_load_n(&c->tx_head, __ATOMIC_ACQUIRE) >=
-	        RK_UBUS_SLOTS &&
-	    ustub_call(RK_SYS_BUS_FLUSH, 0, 0, 0) != 0)
-		return -1; /* full, and an inbox has no room */
+	/* The kernel's tx_head is read only when the ring looks full by
+	 * what was read last (tx_limit); a value out of range, as after a
+	 * restart, is looked up afresh too. */
+	uint64_t free = c->tx_limit - tail;
+	if (free == 0 || free > RK_UBUS_SLOTS) {
+		c->tx_limit = __atomic_load_n(&c->tx_head, __ATOMIC_ACQUIRE) +
+		              RK_UBUS_SLOTS;
+		free = c->tx_limit - tail;
+		if ((free == 0 || free > RK_UBUS_SLOTS) &&
+		    ustub_call(RK_SYS_BUS_FLUSH, 0, 0, 0) != 0)
+			return -1; /* full, and an inbox has no room */
+	}
 	volatile struct rk_ubus_slot *s =
 	    U_SLOTS(RK_UBUS_TX_OFF) + (tail & (RK_UBUS_SLOTS - 1));
-	s->len = (uint32_t)len;
-	u_to_slot(s->data, m, len);
+	u_to_slot(s, m, len);
 	__atomic_store_n(&c->tx_tail, tail + 1, __ATOMIC_RELEASE);
 	if (__atomic_load_n(&c->kick, __ATOMIC_RELAXED))
 		(void)ustub_call(RK_SYS_BUS_FLUSH, 0, 0, 0);
@@ -114,8 +155,14 @@ USTUB static int64_t u_ring_recv(void *buf, size_t cap, uint64_t timeout_ns)
 {
 	struct rk_ubus_ctl *c = U_CTL;
 	uint64_t head = c->rx_head;
-	uint64_t tail = __atomic_load_n(&c->rx_tail, __ATOMIC_ACQUIRE);
-	if (head == tail || tail - head > RK_UBUS_SLOTS) {
+	/* The kernel's rx_tail is read only when the ring looks empty by
+	 * what was read last (rx_seen). */
+	uint64_t avail = c->rx_seen - head;
+	if (avail == 0 || avail > RK_UBUS_SLOTS) {
+		c->rx_seen = __atomic_load_n(&c->rx_tail, __ATOMIC_ACQUIRE);
+		avail = c->rx_seen - head;
+	}
+	if (avail == 0 || avail > RK_UBUS_SLOTS) {
 		/* Nothing yet (or a broken index, which the kernel ends):
 		 * the kernel waits for mail and hands the first over. */
 		int64_t r =
@@ -127,7 +174,7 @@ USTUB static int64_t u_ring_recv(void *buf, size_t cap, uint64_t timeout_ns)
 	uint32_t len = s->len;
 	if (len > RK_API_MSG_MAX)
 		len = RK_API_MSG_MAX;
-	u_from_slot(buf, s->data, len < cap ? len : cap);
+	u_from_slot(buf, s, len < cap ? len : cap);
 	__atomic_store_n(&c->rx_head, head + 1, __ATOMIC_RELEASE);
 	return len;
 }
