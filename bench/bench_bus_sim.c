@@ -16,6 +16,10 @@
  * Both count from the first send to the receiver's last message, in the
  * kernel's clock.  Goal: the isolated bus at least 0.8 times the anchor's
  * messages per second.  Medians of ROUNDS runs, interleaved.
+ *
+ * Two reference lines say what the host allows (bus_reference.c): plain
+ * processes taking turns on one ring with nothing between them, and the
+ * same with a relay process on every message's path, as the kernel is.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +31,7 @@
 #include <rumpk/sched.h>
 
 #include "../payloads/bench_bus.h"
+#include "bus_reference.h"
 #include "core.h"
 #include "host_hal.h"
 #include "median.h"
@@ -174,7 +179,8 @@ static double anchor(void)
 
 int main(void)
 {
-	double iso[ROUNDS], anc[ROUNDS];
+	double iso[ROUNDS], anc[ROUNDS], turns[ROUNDS], relay[ROUNDS],
+	    once[ROUNDS];
 
 	if (!hal_user_mode) {
 		printf("bench_bus_sim: skipped: payloads run on kernel fibers "
@@ -185,16 +191,22 @@ int main(void)
 	for (int i = 0; i < ROUNDS; i++) {
 		iso[i] = isolated();
 		anc[i] = anchor();
-		if (!iso[i] || !anc[i]) {
+		turns[i] = bus_reference(BUS_REF_TURNS);
+		relay[i] = bus_reference(BUS_REF_RELAY);
+		once[i] = bus_reference(BUS_REF_AT_ONCE);
+		if (!iso[i] || !anc[i] || !turns[i] || !relay[i] || !once[i]) {
 			fprintf(
 			    stderr,
 			    "bench_bus_sim: round %d failed (isolated %.0f, "
-			    "anchor %.0f msgs/s)\n",
-			    i, iso[i], anc[i]);
+			    "anchor %.0f, references %.0f %.0f %.0f "
+			    "msgs/s)\n",
+			    i, iso[i], anc[i], turns[i], relay[i], once[i]);
 			return 1;
 		}
 	}
 	double r = bench_median(iso, ROUNDS), a = bench_median(anc, ROUNDS);
+	double t = bench_median(turns, ROUNDS), l = bench_median(relay, ROUNDS);
+	double o = bench_median(once, ROUNDS);
 	printf("\npayload bus throughput on the simulator, %u messages of %u "
 	       "bytes, batch %u, median of %d\n",
 	       BENCH_BUS_MSGS, RK_API_MSG_MAX, BENCH_BUS_BATCH, ROUNDS);
@@ -203,5 +215,12 @@ int main(void)
 	printf("%-40s %12.0f msgs/s\n", "anchor: in-kernel ring, two fibers",
 	       a);
 	printf("%-40s %12.2f (goal: at least 0.80)\n", "ratio", r / a);
+	printf("reference, plain processes, no Rumpk (bus_reference.c):\n");
+	printf("%-40s %12.0f msgs/s %5.2f of the anchor\n",
+	       "  taking turns on one ring", t, t / a);
+	printf("%-40s %12.0f msgs/s %5.2f of the anchor\n",
+	       "  the same, a relay copying each message", l, l / a);
+	printf("%-40s %12.0f msgs/s %5.2f of the anchor\n",
+	       "  both at once, one ring", o, o / a);
 	return 0;
 }

@@ -22,7 +22,8 @@ Benchmarks (each prints its own anchors; this script only collects):
                        processes (x86_64 hosts)
   bench/bench_bus_sim  bus throughput between two isolated payloads on the
                        simulator vs the in-kernel ring, batch 64 (x86_64
-                       hosts)
+                       hosts), and three reference rows of plain processes
+                       (no Rumpk) moving the same traffic
   bench/qemu_syscall.py  a null syscall from user mode vs a direct call,
                        in ns and in instructions (-icount), per arch
 A benchmark that is missing or fails gives a row saying so; the exit
@@ -214,6 +215,18 @@ def run_bus_sim(t, r, build):
     t.add("bus throughput (sim)", "two isolated payloads, batch 64, msgs/s",
           float(m.group(1)), "in-kernel rk_ring, 2 fibers",
           float(a.group(1)), "msgs/s", lower_is_better=False)
+    # What the host allows, with no Rumpk in it (bench/bus_reference.c).
+    for label, what in (("taking turns on one ring",
+                         "reference: plain processes taking turns"),
+                        ("the same, a relay copying each message",
+                         "reference: the same with a copying relay"),
+                        ("both at once, one ring",
+                         "reference: plain processes at once")):
+        ref = re.search(r"%s\s+%s msgs/s" % (re.escape(label), NUM), out)
+        if ref:
+            t.add("bus throughput (sim)", what + ", msgs/s",
+                  float(ref.group(1)), "in-kernel rk_ring, 2 fibers",
+                  float(a.group(1)), "msgs/s", lower_is_better=False)
 
 
 def run_qemu_boot(t, r, quick):

@@ -6,8 +6,9 @@
  *
  *   outbox  the payload writes slots and tx_tail; the kernel reads them
  *           when the payload next enters it (any syscall, an interrupt,
- *           its end), checks each message and copies it onto the bus,
- *           then moves tx_head.
+ *           its end; on the simulator also while it waits for the
+ *           payload's process, rk_bus_pump), checks each message and
+ *           copies it onto the bus, then moves tx_head.
  *   inbox   the kernel writes slots and rx_tail (every message any
  *           payload put on the bus, the payload's own included); the
  *           payload reads them and moves rx_head.
