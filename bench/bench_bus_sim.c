@@ -180,7 +180,7 @@ static double anchor(void)
 int main(void)
 {
 	double iso[ROUNDS], anc[ROUNDS], turns[ROUNDS], relay[ROUNDS],
-	    once[ROUNDS];
+	    once[ROUNDS], relay_once[ROUNDS];
 
 	if (!hal_user_mode) {
 		printf("bench_bus_sim: skipped: payloads run on kernel fibers "
@@ -194,19 +194,23 @@ int main(void)
 		turns[i] = bus_reference(BUS_REF_TURNS);
 		relay[i] = bus_reference(BUS_REF_RELAY);
 		once[i] = bus_reference(BUS_REF_AT_ONCE);
-		if (!iso[i] || !anc[i] || !turns[i] || !relay[i] || !once[i]) {
+		relay_once[i] = bus_reference(BUS_REF_RELAY_AT_ONCE);
+		if (!iso[i] || !anc[i] || !turns[i] || !relay[i] || !once[i] ||
+		    !relay_once[i]) {
 			fprintf(
 			    stderr,
 			    "bench_bus_sim: round %d failed (isolated %.0f, "
-			    "anchor %.0f, references %.0f %.0f %.0f "
+			    "anchor %.0f, references %.0f %.0f %.0f %.0f "
 			    "msgs/s)\n",
-			    i, iso[i], anc[i], turns[i], relay[i], once[i]);
+			    i, iso[i], anc[i], turns[i], relay[i], once[i],
+			    relay_once[i]);
 			return 1;
 		}
 	}
 	double r = bench_median(iso, ROUNDS), a = bench_median(anc, ROUNDS);
 	double t = bench_median(turns, ROUNDS), l = bench_median(relay, ROUNDS);
 	double o = bench_median(once, ROUNDS);
+	double lo = bench_median(relay_once, ROUNDS);
 	printf("\npayload bus throughput on the simulator, %u messages of %u "
 	       "bytes, batch %u, median of %d\n",
 	       BENCH_BUS_MSGS, RK_API_MSG_MAX, BENCH_BUS_BATCH, ROUNDS);
@@ -222,5 +226,7 @@ int main(void)
 	       "  the same, a relay copying each message", l, l / a);
 	printf("%-40s %12.0f msgs/s %5.2f of the anchor\n",
 	       "  both at once, one ring", o, o / a);
+	printf("%-40s %12.0f msgs/s %5.2f of the anchor\n",
+	       "  all three of the relay at once", lo, lo / a);
 	return 0;
 }

@@ -16,6 +16,10 @@
  *   at once the two processes of "turns" running at the same time, each
  *           on a CPU of its own, the receiver reading as the sender
  *           writes: what the simulator's one-CPU model gives up.
+ *   relay at once  "relay" with all three running at the same time: a
+ *           simulator that ran payloads at once, its kernel still on
+ *           every message's path (three busy processes on a two-CPU
+ *           host).
  *
  * Both count from the first send to the receiver's last message.
  */
@@ -90,21 +94,31 @@ static void hand_over(struct shared *s, uint32_t to)
 		syscall(SYS_futex, &s->turn, FUTEX_WAIT, to, NULL, NULL, 0);
 }
 
+static bool uses_relay(enum bus_ref mode)
+{
+	return mode == BUS_REF_RELAY || mode == BUS_REF_RELAY_AT_ONCE;
+}
+
+static bool takes_turns(enum bus_ref mode)
+{
+	return mode == BUS_REF_TURNS || mode == BUS_REF_RELAY;
+}
+
 /* What readers see: the sender's ring, or the relay's copies. */
 static const struct msg *ring(const struct shared *s, enum bus_ref mode)
 {
-	return mode == BUS_REF_RELAY ? s->bus : s->out;
+	return uses_relay(mode) ? s->bus : s->out;
 }
 
 static uint64_t visible(const struct shared *s, enum bus_ref mode)
 {
-	return mode == BUS_REF_RELAY ? ld(&s->pub) : ld(&s->tail);
+	return uses_relay(mode) ? ld(&s->pub) : ld(&s->tail);
 }
 
 static void receiver(struct shared *s, enum bus_ref mode)
 {
 	uint64_t next = 0;
-	while (mode != BUS_REF_AT_ONCE &&
+	while (takes_turns(mode) &&
 	       __atomic_load_n(&s->turn, __ATOMIC_SEQ_CST) != 1)
 		syscall(SYS_futex, &s->turn, FUTEX_WAIT, 0, NULL, NULL, 0);
 	for (;;) {
@@ -119,7 +133,7 @@ static void receiver(struct shared *s, enum bus_ref mode)
 		st(&s->rx_read, next);
 		if (next == BENCH_BUS_MSGS)
 			break;
-		if (mode != BUS_REF_AT_ONCE)
+		if (takes_turns(mode))
 			hand_over(s, 0);
 		else if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
 			_exit(1);
@@ -168,7 +182,7 @@ static void sender(struct shared *s, enum bus_ref mode)
 				limit = ld(&s->rx_read) + RK_UBUS_SLOTS;
 				if (seq < limit)
 					break;
-				if (mode != BUS_REF_AT_ONCE)
+				if (takes_turns(mode))
 					hand_over(s, 1);
 				else
 					__builtin_ia32_pause();
@@ -196,7 +210,7 @@ static void sender(struct shared *s, enum bus_ref mode)
 		st(&s->tx_read, back);
 	}
 	while (!s->ok && !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
-		if (mode != BUS_REF_AT_ONCE)
+		if (takes_turns(mode))
 			hand_over(s, 1);
 		else
 			__builtin_ia32_pause();
@@ -205,7 +219,7 @@ static void sender(struct shared *s, enum bus_ref mode)
 
 double bus_reference(enum bus_ref mode)
 {
-	bool relay = mode == BUS_REF_RELAY;
+	bool relay = uses_relay(mode);
 	struct shared *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
 	                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (s == MAP_FAILED)

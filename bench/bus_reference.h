@@ -6,9 +6,10 @@
 #define RUMPK_BENCH_BUS_REFERENCE_H
 
 enum bus_ref {
-	BUS_REF_TURNS,   /* two processes taking turns on one ring */
-	BUS_REF_RELAY,   /* the same, a third copying each message */
-	BUS_REF_AT_ONCE, /* two processes at the same time, one ring */
+	BUS_REF_TURNS,         /* two processes taking turns on one ring */
+	BUS_REF_RELAY,         /* the same, a third copying each message */
+	BUS_REF_AT_ONCE,       /* two processes at the same time, one ring */
+	BUS_REF_RELAY_AT_ONCE, /* the relay's three at the same time */
 };
 
 /* Messages per second, or 0 when a message came wrong. */

@@ -221,7 +221,9 @@ def run_bus_sim(t, r, build):
                         ("the same, a relay copying each message",
                          "reference: the same with a copying relay"),
                         ("both at once, one ring",
-                         "reference: plain processes at once")):
+                         "reference: plain processes at once"),
+                        ("all three of the relay at once",
+                         "reference: the relay's three at once")):
         ref = re.search(r"%s\s+%s msgs/s" % (re.escape(label), NUM), out)
         if ref:
             t.add("bus throughput (sim)", what + ", msgs/s",
