@@ -25,11 +25,11 @@
  * kernel waits meanwhile, as it does natively while one CPU runs user
  * code, so the core's time slices and CPU budgets (wall time while the
  * fiber is current) apply unchanged; only the bus moves on while it
- * waits (rk_bus_pump: the kernel's process is a second CPU's worth of
- * work beside the child's, and the outboxes are shared memory).  When another
- * fiber gets the CPU, hal_uspace_switch stops the child (SIGSTOP) and continues
- * it when its fiber comes back; a child blocked in a syscall is waiting for its
- * answer and needs no stopping.
+ * waits, on a host with a second CPU (rk_bus_pump: the kernel's process
+ * runs beside the child's, and the outboxes are shared memory).  When
+ * another fiber gets the CPU, hal_uspace_switch stops the child
+ * (SIGSTOP) and continues it when its fiber comes back; a child blocked
+ * in a syscall is waiting for its answer and needs no stopping.
  *
  * Simulated time moves by the CPU time the child used, so a payload that
  * computes lets its slice and budget run out in --time sim as well.
@@ -523,10 +523,11 @@ static bool run_user(struct hal_uspace *as, uint32_t *seq)
 		if (sim_busy_hook)
 			sim_busy_hook(); /* the visualizer draws meanwhile */
 		/* The child usually calls again soon: a look a while
-		 * before a sleep (ustub.h).  Meanwhile the outboxes go onto
-		 * the bus, so a sender finds its own copies and a receiver
-		 * its mail without a syscall; after a move the deadline and
-		 * the channel are looked at again. */
+		 * before a sleep (ustub.h; none on a one-CPU host).
+		 * Meanwhile the outboxes go onto the bus, so a sender finds
+		 * its own copies and a receiver its mail without a syscall;
+		 * after a move the deadline and the channel are looked at
+		 * again. */
 		uint32_t spin = spin_count();
 		bool moved = false;
 		for (uint32_t i = 0;
