@@ -39,11 +39,7 @@
 
 #include "../payloads/bench_bus.h"
 #include "bus_reference.h"
-
-struct msg {
-	uint32_t len;
-	uint8_t data[RK_API_MSG_MAX];
-};
+#include "core.h"
 
 struct shared {
 	_Alignas(64) uint64_t tail;    /* sender: messages written */
@@ -54,8 +50,10 @@ struct shared {
 	_Alignas(64) uint32_t stop;
 	uint64_t t0, t1;
 	bool ok;
-	_Alignas(64) struct msg out[RK_UBUS_SLOTS]; /* the sender's ring */
-	_Alignas(64) struct msg bus[RK_UBUS_SLOTS]; /* the relay's copies */
+	_Alignas(
+	    64) struct rk_ubus_slot out[RK_UBUS_SLOTS]; /* the sender's ring */
+	_Alignas(
+	    64) struct rk_ubus_slot bus[RK_UBUS_SLOTS]; /* the relay's copies */
 };
 
 static uint64_t now_ns(void)
@@ -105,7 +103,8 @@ static bool takes_turns(enum bus_ref mode)
 }
 
 /* What readers see: the sender's ring, or the relay's copies. */
-static const struct msg *ring(const struct shared *s, enum bus_ref mode)
+static const struct rk_ubus_slot *ring(const struct shared *s,
+                                       enum bus_ref mode)
 {
 	return uses_relay(mode) ? s->bus : s->out;
 }
@@ -123,7 +122,7 @@ static void receiver(struct shared *s, enum bus_ref mode)
 		syscall(SYS_futex, &s->turn, FUTEX_WAIT, 0, NULL, NULL, 0);
 	for (;;) {
 		for (uint64_t v = visible(s, mode); next < v; next++) {
-			struct msg m;
+			struct rk_ubus_slot m;
 			memcpy(&m, &ring(s, mode)[next % RK_UBUS_SLOTS],
 			       sizeof(m));
 			if (m.len != RK_API_MSG_MAX ||
@@ -149,15 +148,14 @@ static void receiver(struct shared *s, enum bus_ref mode)
 
 static void relay_loop(struct shared *s)
 {
-	static const uint8_t magic[8] = RK_BUS_RESTART_MAGIC;
 	uint64_t done = 0;
 	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
 		uint64_t t = ld(&s->tail);
 		for (; done < t; done++) {
-			struct msg m;
+			struct rk_ubus_slot m;
 			memcpy(&m, &s->out[done % RK_UBUS_SLOTS], sizeof(m));
 			if (m.len > RK_API_MSG_MAX ||
-			    (m.len >= 8 && !memcmp(m.data, magic, 8)))
+			    rk_bus_is_kernel_msg(m.data, m.len))
 				fail(s);
 			memcpy(&s->bus[done % RK_UBUS_SLOTS], &m, sizeof(m));
 		}
@@ -189,7 +187,7 @@ static void sender(struct shared *s, enum bus_ref mode)
 				if (__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
 					return;
 			}
-			struct msg *o = &s->out[seq % RK_UBUS_SLOTS];
+			struct rk_ubus_slot *o = &s->out[seq % RK_UBUS_SLOTS];
 			bench_bus_stamp(m, seq);
 			o->len = sizeof(m);
 			memcpy(o->data, m, sizeof(m));
@@ -201,7 +199,7 @@ static void sender(struct shared *s, enum bus_ref mode)
 					return;
 				__builtin_ia32_pause();
 			}
-			struct msg e;
+			struct rk_ubus_slot e;
 			memcpy(&e, &ring(s, mode)[back % RK_UBUS_SLOTS],
 			       sizeof(e));
 			if (bench_bus_seq(e.data) != back)

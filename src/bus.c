@@ -114,19 +114,6 @@ void rk_bus_reset_outbox(struct rk_bus_port *p)
 	store_index(&c->rx_tail, p->rx_tail);
 }
 
-/* Room in p's inbox, or 0 when its reader broke the index (it then gets
- * nothing: the kernel never writes past what the ring holds). */
-static uint64_t inbox_room(const struct rk_bus_port *p)
-{
-	uint64_t used = p->rx_tail - load_index(&ctl(p)->rx_head);
-	return used > RK_UBUS_SLOTS ? 0 : RK_UBUS_SLOTS - used;
-}
-
-static bool inbox_broken(const struct rk_bus_port *p)
-{
-	return p->rx_tail - load_index(&ctl(p)->rx_head) > RK_UBUS_SLOTS;
-}
-
 static void set_kicks(void)
 {
 	for (unsigned i = 0; i < nports; i++)
@@ -146,16 +133,19 @@ static void wake(struct rk_bus_port *p)
 }
 
 /* How many messages every inbox can take now, each reader's index read
- * once; the ports whose reader broke its index are marked skip (they
- * are passed over, and their owner is ended at its next entry,
- * rk_bus_check, so a broken inbox cannot hold the bus). */
+ * once (on the simulator the reader may be moving it).  A reader that
+ * broke its index (more than a ring behind) is marked skip: it gets
+ * nothing, so it cannot hold the bus, and its owner is ended at its next
+ * entry (rk_bus_check). */
 static uint64_t room_all(bool skip[RK_MAX_RUNS])
 {
 	uint64_t room = RK_UBUS_SLOTS;
 	for (unsigned i = 0; i < nports; i++) {
-		skip[i] = inbox_broken(ports[i]);
+		const struct rk_bus_port *p = ports[i];
+		uint64_t used = p->rx_tail - load_index(&ctl(p)->rx_head);
+		skip[i] = used > RK_UBUS_SLOTS;
 		if (!skip[i])
-			room = RK_MIN(room, inbox_room(ports[i]));
+			room = RK_MIN(room, RK_UBUS_SLOTS - used);
 	}
 	return room;
 }

@@ -181,7 +181,7 @@ static void test_full_ring_refuses_exactly_when_full(void **state)
 		if (i == RK_UBUS_SLOTS - 1)
 			assert_null(rk_bus_flush(&port));
 	}
-	/* Empty: the stub asks the kernel, which has nothing. */
+	/* Empty: ring_recv asks the kernel, which has nothing. */
 	unsigned before = calls[RK_SYS_RECV];
 	assert_int_equal(u_ring_recv(m, sizeof(m), 0), -1);
 	assert_int_equal(calls[RK_SYS_RECV], before + 1);
