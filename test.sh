@@ -11,7 +11,7 @@ cd "$RK_ROOT"
 
 rk_setup_packages || exit 2
 
-passed=0 failed=0 failures=() skipped=()
+passed=0 failed=0 failures=() skipped=() failed_logs=()
 t0=$(date +%s)
 
 # count_meson DIR: add up a meson test run from its JSON log.
@@ -23,6 +23,24 @@ count_meson() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$f" -eq 0 ] || failures+=("$1: $f failed (see $1/meson-logs/testlog.txt)")
+	[ "$f" -eq 0 ] || failed_logs+=("$(failed_tails "$log" "$1")")
+}
+
+# failed_tails LOG DIR: each failed test's name, status and last output
+# lines, kept for the end of the run, where a CI log's tail shows them.
+failed_tails() {
+	python3 - "$@" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t["result"] in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    print("---- %s: %s (%s, exit %s, %.1f s)" % (sys.argv[2], t["name"],
+          t["result"], t.get("returncode"), t.get("duration", 0)))
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+    for l in out.splitlines()[-25:]:
+        print("  | " + l)
+PY
 }
 
 step() { # step NAME CMD...: a check that is not a meson test
@@ -308,6 +326,7 @@ step "valgrind memcheck: simulator demo (build-gcc)" demo_clean \
 # ---- end hardening ------------------------------------------------------
 
 echo
+for l in "${failed_logs[@]}"; do echo "$l"; done
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 for s in "${skipped[@]}"; do echo "SKIPPED: $s"; done
 echo "test.sh: $(($(date +%s) - t0)) s"

@@ -814,8 +814,14 @@ def check_files(args):
         if not os.path.isfile(f):
             raise Usage("no such file: %s" % f)
     if args.store and not os.path.exists(args.store):
-        with open(args.store, "wb") as f:
-            f.write(bytes(64 * 1024))  # a blank store (docs/store.md)
+        # A blank store (docs/store.md), written beside it and renamed
+        # into place: a run killed meanwhile (a power-cut test) leaves no
+        # short file for the next boot to take as a store.
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(
+            os.path.abspath(args.store)), prefix=".store-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(bytes(64 * 1024))
+        os.replace(tmp, args.store)
     elif args.store and not os.path.isfile(args.store):
         raise Usage("--store %s: not a regular file" % args.store)
 

@@ -27,6 +27,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(port):
+    """Is a socket listening on TCP port?  Read from /proc/net/tcp{,6}
+    (Linux): a test connection would be QEMU's one gdb connection."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for r in rows:
+            local, state = r.split()[1], r.split()[3]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser()
     for o in ["runner", "arch", "kernel"]:
@@ -44,11 +60,17 @@ def main():
                              [a.payload],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, errors="replace")
-        for _ in range(200):  # the script is written before QEMU starts
-            if os.path.exists(script):
-                break
+        # gdb attaches once QEMU's gdbstub listens, however long a busy
+        # machine takes to start it (a fixed wait here once lost the race).
+        deadline = time.monotonic() + 60
+        while not listening(port):
+            if q.poll() is not None or time.monotonic() > deadline:
+                q.kill()
+                print(q.communicate()[0])
+                print("FAIL: QEMU's gdbstub never listened on port %d"
+                      % port)
+                return 1
             time.sleep(0.05)
-        time.sleep(0.5)
         g = subprocess.run(
             ["gdb-multiarch", "-q", "-batch", "-x", script,
              "-ex", "hbreak rk_kmain", "-ex", "continue",
