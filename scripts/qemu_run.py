@@ -639,7 +639,9 @@ def run(cmd, timeout, echo, stdin_tty, driver=None, feeder=None,
                 timed_out = True
                 break
             if not sel.select(timeout=min(left, 0.5)):
-                if proc.poll() is not None:
+                # Gone, and nothing it wrote after that select is left:
+                # a last line and the exit can fall between the two.
+                if proc.poll() is not None and not sel.select(timeout=0):
                     break
                 continue
             data = os.read(proc.stdout.fileno(), 65536)

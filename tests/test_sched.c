@@ -113,9 +113,11 @@ static void test_sleep_order_and_accuracy(void **state)
 	assert_int_equal(rk_sched_run(), 0);
 	assert_string_equal(trace, "abc");
 	for (int i = 0; i < 3; i++)
-		/* Generous: CI runs tests in parallel on two cores.  Sleep
-		 * accuracy proper is measured by the timer benchmark. */
-		assert_true(s[i].woke_late < 50000000);
+		/* Late by less than a second: a wake-up at all, and not a
+		 * unit slip (1 ms read as microseconds is a second late).
+		 * Accuracy proper is the timer benchmark's; a busy CI host
+		 * can hold a test back for tens of milliseconds. */
+		assert_true(s[i].woke_late < 1000000000);
 }
 
 static struct rk_waitq q;
@@ -159,7 +161,8 @@ static void timeout_waiter(void *arg)
 	uint64_t t0 = hal_now_ns();
 	assert_int_equal(rk_waitq_wait(&q, 2000000), -1);
 	uint64_t dt = hal_now_ns() - t0;
-	assert_true(dt >= 2000000 && dt < 52000000);
+	/* Never early; under a second (see test_sleep_order_and_accuracy). */
+	assert_true(dt >= 2000000 && dt < 1000000000);
 	assert_int_equal(rk_waitq_wait(&q, 0), -1); /* zero: no wait */
 	mark('t');
 }
