@@ -19,36 +19,30 @@ t0=$(date +%s)
 
 # count_meson DIR [LOGBASE]: add up a meson test run from its JSON log.
 count_meson() {
-	local log=$1/meson-logs/${2:-testlog}.json p f
+	local log=$1/meson-logs/${2:-testlog}.json f
 	[ -f "$log" ] || return 0
-	p=$(grep -c '"result": "OK"' "$log" || true)
 	f=$(grep -c -E '"result": "(FAIL|TIMEOUT|ERROR|UNEXPECTEDPASS)"' "$log" || true)
-	passed=$((passed + p))
+	passed=$((passed + $(count_ok "$log")))
 	failed=$((failed + f))
 	[ "$f" -eq 0 ] || failures+=("$1: $f failed (see ${log%.json}.txt)")
-	[ "$f" -eq 0 ] || failed_logs+=("$(failed_tails "$log" "$1")")
+	[ "$f" -eq 0 ] || failed_logs+=("$(meson_failed "$log" "$1")")
 }
 
-# failed_names LOG: the names (without project and suite) of the tests
-# that did not pass in a meson JSON log, one per line.
-failed_names() {
-	python3 - "$1" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    t = json.loads(line)
-    if t["result"] not in ("OK", "SKIP", "EXPECTEDFAIL"):
-        print(t["name"].split(" / ")[-1])
-PY
-}
+count_ok() { grep -c '"result": "OK"' "$1" || true; }
 
-# failed_tails LOG DIR: each failed test's name, status and last output
-# lines, kept for the end of the run, where a CI log's tail shows them.
-failed_tails() {
+# meson_failed LOG [DIR]: the tests that did not pass in a meson JSON
+# log.  Without DIR their names (no project or suite), one a line; with
+# DIR each one's name, status and last output lines, kept for the end of
+# the run, where a CI log's tail shows them.
+meson_failed() {
 	python3 - "$@" <<'PY'
 import json, sys
 for line in open(sys.argv[1]):
     t = json.loads(line)
     if t["result"] in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    if len(sys.argv) < 3:
+        print(t["name"].split(" / ")[-1])
         continue
     print("---- %s: %s (%s, exit %s, %.1f s)" % (sys.argv[2], t["name"],
           t["result"], t.get("returncode"), t.get("duration", 0)))
@@ -58,34 +52,32 @@ for line in open(sys.argv[1]):
 PY
 }
 
-step() { # step NAME CMD...: a check that is not a meson test
+# step NAME CMD...: a check that is not a meson test.  RETRY_ONCE
+# (environment, for checks that boot QEMU, as meson_suite's): one that
+# fails runs once more and counts as that run says; one that then passes
+# is listed as FLAKY.
+step() {
 	local name=$1
 	shift
 	rk_log "$name"
 	if "$@"; then
 		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		failures+=("$name")
-	fi
-}
-
-# qemu_step NAME CMD...: a step that boots QEMU.  Like the QEMU suites
-# (meson_suite's RETRY_ONCE) it runs once more when it fails and counts as
-# that run says; one that then passes is listed as FLAKY.
-qemu_step() {
-	local name=$1
-	shift
-	rk_log "$name"
-	if "$@"; then
-		passed=$((passed + 1))
-	elif rk_log "$name: failed, running it again" && "$@"; then
+	elif [ -n "${RETRY_ONCE:-}" ] &&
+		rk_log "$name: failed, running it again" && "$@"; then
 		passed=$((passed + 1))
 		flaky+=("$name: failed once, passed when run again (its output is above, in the step)")
 	else
 		failed=$((failed + 1))
 		failures+=("$name")
 	fi
+}
+
+# meson_test DIR ARGS...: meson test, showing one line a test.
+meson_test() {
+	local dir=$1
+	shift
+	meson test -C "$dir" --no-rebuild --print-errorlogs "$@" |
+		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' || true
 }
 
 # meson_suite DIR [setup options...]: configure, build, run every test.
@@ -111,24 +103,21 @@ meson_suite() {
 			sed 's/^.* \/ //' | grep -v -x -F -f <(tr ' ' '\n' <<<"$SKIP_TESTS"))
 	fi
 	# shellcheck disable=SC2086 # one word per test name
-	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 $tests |
-		grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' || true
+	meson_test "$dir" --num-processes 2 $tests
 	local log=$dir/meson-logs/testlog.json again
 	if [ -n "${RETRY_ONCE:-}" ] && [ -f "$log" ] &&
-		again=$(failed_names "$log") && [ -n "$again" ]; then
+		again=$(meson_failed "$log") && [ -n "$again" ]; then
 		# A QEMU suite: the guest's timer runs on the host's clock, so
 		# a stalled host can fail a test once.  What failed runs once
 		# more and counts as that run says; the first failure is kept
 		# and shown at the end as FLAKY, never dropped.
-		flaky_logs+=("$(failed_tails "$log" "$dir")")
+		flaky_logs+=("$(meson_failed "$log" "$dir")")
 		# shellcheck disable=SC2086 # one word per test name
-		meson test -C "$dir" --no-rebuild --print-errorlogs \
-			--logbase retry $again |
-			grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):' || true
-		passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
+		meson_test "$dir" --logbase retry $again
+		passed=$((passed + $(count_ok "$log")))
 		count_meson "$dir" retry
 		local n still
-		still=$(failed_names "$dir/meson-logs/retry.json")
+		still=$(meson_failed "$dir/meson-logs/retry.json")
 		for n in $again; do
 			grep -q -x -F "$n" <<<"$still" ||
 				flaky+=("$dir: $n failed once, passed when run again (its output above)")
@@ -217,7 +206,7 @@ user_key_boot() { # ARCH
 	[ $? -eq 1 ] && grep -q 'untrusted key' <<<"$out" || { echo "$out"; return 1; }
 }
 for arch in x86_64 aarch64 riscv64; do
-	qemu_step "$arch: own key via run.sh qemu --key-pub" user_key_boot "$arch"
+	RETRY_ONCE=1 step "$arch: own key via run.sh qemu --key-pub" user_key_boot "$arch"
 done
 
 # NPL v1 in both modes: the default kernels refuse a v1 image (mkbad's
@@ -232,7 +221,7 @@ v1_accept_boot() { # ARCH
 		grep -q '\[hello\] Hello from a signed payload!' <<<"$out" || { echo "$out"; return 1; }
 }
 for arch in x86_64 aarch64 riscv64; do
-	qemu_step "$arch: NPL v1 runs on a kernel built with -Dnpl_v1=accept" v1_accept_boot "$arch"
+	RETRY_ONCE=1 step "$arch: NPL v1 runs on a kernel built with -Dnpl_v1=accept" v1_accept_boot "$arch"
 done
 
 # The loader policy fixed at build time, on one kernel (riscv64): a
@@ -253,7 +242,7 @@ policy_boot() {
 		grep -q "held 1, expected at least 2 (the build's floor, -Dmin_security_counter)" <<<"$out" &&
 		grep -q "'hello' returned 42" <<<"$out" || { echo "status $rc"; echo "$out"; return 1; }
 }
-qemu_step "riscv64: -Dmin_security_counter=2 and -Dkeyring_threshold=2 hold" policy_boot
+RETRY_ONCE=1 step "riscv64: -Dmin_security_counter=2 and -Dkeyring_threshold=2 hold" policy_boot
 
 # run.sh as a shell user expects: paths from the caller's folder, bad
 # arguments refused (status 2) before anything is built, clean.
@@ -318,7 +307,7 @@ sdk_template() {
 	rm -rf "$tmp"
 	return $rc
 }
-qemu_step "payload SDK: installed, the template built, signed and run per arch" sdk_template
+RETRY_ONCE=1 step "payload SDK: installed, the template built, signed and run per arch" sdk_template
 
 # ---- visualizer: a trace recorded from QEMU, replayed ------------------
 # The riscv64 kernel receives 6000 bytes under the governor with
@@ -339,7 +328,7 @@ viz_qemu_replay() {
 		--live irq --live gov --live rings \
 		-- $d/sim/rumpk-sim --viz-replay $t.trace --viz-snapshot $t.bmp
 }
-qemu_step "riscv64: QEMU trace replayed in rumpk-sim --viz-replay" viz_qemu_replay
+RETRY_ONCE=1 step "riscv64: QEMU trace replayed in rumpk-sim --viz-replay" viz_qemu_replay
 # ---- end visualizer ------------------------------------------------------
 
 # Every C file follows .clang-format (clang-format 14, Debian 12).

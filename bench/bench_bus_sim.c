@@ -17,9 +17,10 @@
  * kernel's clock.  Goal: the isolated bus at least 0.8 times the anchor's
  * messages per second.  Medians of ROUNDS runs, interleaved.
  *
- * Two reference lines say what the host allows (bus_reference.c): plain
- * processes taking turns on one ring with nothing between them, and the
- * same with a relay process on every message's path, as the kernel is.
+ * Reference rows say what the host allows (bus_reference.c, refs[]
+ * below): plain processes moving the same traffic, taking turns or at
+ * once, with or without a relay process on every message's path, as the
+ * kernel is on the bus's.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -287,31 +287,35 @@ const char *rk_bus_flush(struct rk_bus_port *p)
 	return bad;
 }
 
-void rk_bus_flush_others(const struct rk_bus_port *self)
-{
-	/* Messages wait in an outbox only while some inbox is full, and a
-	 * reader makes room without entering the kernel: whoever enters it
-	 * next moves the waiting ones on.  A broken window is left for its
-	 * owner's next entry, which ends it. */
-	for (unsigned i = 0; i < nports; i++) {
-		struct rk_bus_port *p = ports[i];
-		if (p != self && load_index(&ctl(p)->tx_tail) != p->tx_head &&
-		    !rk_bus_check(p))
-			(void)rk_bus_flush(p);
-	}
-}
-
-bool rk_bus_pump(void)
+/* Moves every outbox with messages waiting, but skip's, onto the bus;
+ * true when anything moved.  What is wrong with an outbox (rk_bus_flush
+ * checks it first) is left for its owner's next entry, which ends it. */
+static bool flush_waiting(const struct rk_bus_port *skip)
 {
 	bool moved = false;
 	for (unsigned i = 0; i < nports; i++) {
 		struct rk_bus_port *p = ports[i];
+		if (p == skip)
+			continue;
 		uint64_t before = p->tx_head;
-		if (load_index(&ctl(p)->tx_tail) != before && !rk_bus_check(p))
+		if (load_index(&ctl(p)->tx_tail) != before)
 			(void)rk_bus_flush(p);
 		moved |= p->tx_head != before;
 	}
 	return moved;
+}
+
+void rk_bus_flush_others(const struct rk_bus_port *self)
+{
+	/* Messages wait in an outbox only while some inbox is full, and a
+	 * reader makes room without entering the kernel: whoever enters it
+	 * next moves the waiting ones on. */
+	(void)flush_waiting(self);
+}
+
+bool rk_bus_pump(void)
+{
+	return flush_waiting(NULL);
 }
 
 bool rk_bus_outbox_full(const struct rk_bus_port *p)

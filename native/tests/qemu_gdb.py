@@ -37,8 +37,8 @@ def listening(port):
         except OSError:
             continue
         for r in rows:
-            local, state = r.split()[1], r.split()[3]
-            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+            f = r.split()  # sl local_address rem_address st ...
+            if f[3] == "0A" and int(f[1].rsplit(":", 1)[1], 16) == port:
                 return True
     return False
 
