@@ -819,11 +819,15 @@ def check_files(args):
         # A blank store (docs/store.md), written beside it and renamed
         # into place: a run killed meanwhile (a power-cut test) leaves no
         # short file for the next boot to take as a store.
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(
-            os.path.abspath(args.store)), prefix=".store-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(bytes(64 * 1024))
-        os.replace(tmp, args.store)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(
+                os.path.abspath(args.store)), prefix=".store-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(bytes(64 * 1024))
+            os.replace(tmp, args.store)
+        except OSError as e:
+            raise Usage("--store %s: cannot create it: %s" %
+                        (args.store, e.strerror))
     elif args.store and not os.path.isfile(args.store):
         raise Usage("--store %s: not a regular file" % args.store)
 

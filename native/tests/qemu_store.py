@@ -7,7 +7,8 @@ usage: qemu_store.py --runner QEMU_RUN.py --arch ARCH --kernel K
                      --keyring-1 K1.nkr --keyring-2 K2.nkr
                      --hello-release H.npl [--power-cuts N] [--seed S]
 
-Across reboots (QEMU run again on the same file): an older security
+A store qemu_run.py cannot create is a usage error (status 2).  Across
+reboots (QEMU run again on the same file): an older security
 counter refused after a newer one ran; a keyring document stored, then a
 revocation that holds after a reboot; a store with both slots damaged
 refuses every payload.  With --power-cuts N: N boots killed (SIGKILL of
@@ -52,6 +53,11 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="rumpk-qstore-") as tmp:
         image = Images(a.npl, a.key, a.arch, a.body, tmp)
+        missing = os.path.join(tmp, "no-such-folder", "s.img")
+        rc, out = boot(missing, image(5))
+        check("a store in a missing folder: a usage error, no boot",
+              rc == 2 and "--store %s: cannot create it" % missing in out
+              and "[BOOT]" not in out, out)
         st = os.path.join(tmp, "s.img")
         rc, out = boot(st, image(5))
         check("counter 5 runs; the state is written", rc == 0 and
